@@ -1,0 +1,1 @@
+"""Quire's domain: plain Python, no Qt and no SQL (see docs/DESIGN.md)."""

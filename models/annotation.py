@@ -1,0 +1,170 @@
+"""Spans and claims: the annotations analysts make and review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+
+class Status(str, Enum):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SourceKind(str, Enum):
+    NAMED_PERSON = "named_person"
+    NAMED_ORGANISATION = "named_organisation"
+    ANONYMOUS_OFFICIAL = "anonymous_official"
+    DOCUMENT_REPORT = "document_report"
+    UNATTRIBUTED = "unattributed"
+
+
+class Certainty(str, Enum):
+    ASSERTED = "asserted"
+    HEDGED = "hedged"
+    UNCONFIRMED = "unconfirmed"
+    DENIED = "denied"
+
+
+class AnnotationError(ValueError):
+    """An annotation that cannot be stored as asked (bounds, emptiness, duplicates)."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who or what made an annotation: ``manual``, ``spacy:en_core_web_sm@3.8.0``,
+    ``rules:claims@1``."""
+
+    kind: str
+    name: str = ""
+    version: str = ""
+
+    MANUAL = "manual"
+
+    def __str__(self) -> str:
+        if not self.name:
+            return self.kind
+        return f"{self.kind}:{self.name}" + (f"@{self.version}" if self.version else "")
+
+    @classmethod
+    def parse(cls, text: str) -> Origin:
+        kind, _, rest = text.partition(":")
+        name, _, version = rest.partition("@")
+        return cls(kind, name, version)
+
+    @property
+    def is_manual(self) -> bool:
+        return self.kind == self.MANUAL
+
+
+MANUAL = str(Origin(Origin.MANUAL))
+
+
+@dataclass(frozen=True)
+class Span:
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    status: Status = Status.ACCEPTED
+    origin: str = MANUAL
+    annotator: str = ""
+    id: int | None = None
+    created: str = ""
+    updated: str = ""
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        """Identity of a span for duplicate checks and for remembering rejections."""
+        return (self.start, self.end, self.label)
+
+    def with_changes(self, **changes: object) -> Span:
+        return replace(self, **changes)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reported statement: content (required), cue, and source.
+
+    The source is a mention in the text (``source_start``/``source_end``, e.g. "He"),
+    optionally linked to the entity span it refers to (``source_span_id``), and/or a free
+    text name (``source_text``) when the source is not an entity in the text.
+    """
+
+    doc_id: int
+    content_start: int
+    content_end: int
+    cue_start: int | None = None
+    cue_end: int | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    source_span_id: int | None = None
+    source_text: str = ""
+    source_kind: SourceKind = SourceKind.UNATTRIBUTED
+    certainty: Certainty = Certainty.ASSERTED
+    status: Status = Status.ACCEPTED
+    origin: str = MANUAL
+    annotator: str = ""
+    note: str = ""
+    id: int | None = None
+    created: str = ""
+    updated: str = ""
+
+    def with_changes(self, **changes: object) -> Claim:
+        return replace(self, **changes)
+
+    @property
+    def key(self) -> tuple[int, int, int | None, int | None]:
+        """Identity of a claim suggestion: its content and cue offsets."""
+        return (self.content_start, self.content_end, self.cue_start, self.cue_end)
+
+    def parts(self) -> dict[str, tuple[int, int] | None]:
+        """The three text ranges of the claim, ``None`` where a part is unset."""
+
+        def pair(a: int | None, b: int | None) -> tuple[int, int] | None:
+            return (a, b) if a is not None and b is not None else None
+
+        return {
+            "content": (self.content_start, self.content_end),
+            "cue": pair(self.cue_start, self.cue_end),
+            "source": pair(self.source_start, self.source_end),
+        }
+
+
+def validate_range(text: str, start: int, end: int) -> None:
+    """Bounds and non-emptiness of a half-open code-point range over ``text``."""
+    if not (0 <= start < end <= len(text)):
+        raise AnnotationError(
+            f"range {start}-{end} is outside the text (0-{len(text)}) or empty"
+        )
+    if not text[start:end].strip():
+        raise AnnotationError(f"range {start}-{end} covers only white space")
+
+
+def validate_span(text: str, span: Span, existing: list[Span]) -> None:
+    """Raise AnnotationError unless ``span`` may be added beside ``existing`` spans."""
+    validate_range(text, span.start, span.end)
+    if span.text != text[span.start : span.end]:
+        raise AnnotationError(
+            f"span text {span.text!r} does not match the document at {span.start}-{span.end}"
+        )
+    for other in existing:
+        if other.key == span.key and other.id != span.id and other.status != Status.REJECTED:
+            raise AnnotationError(
+                f"{span.label} span {span.start}-{span.end} ({span.text!r}) already exists"
+            )
+
+
+def validate_claim(text: str, claim: Claim) -> None:
+    for name, part in claim.parts().items():
+        if part is None:
+            continue
+        try:
+            validate_range(text, *part)
+        except AnnotationError as exc:
+            raise AnnotationError(f"claim {name}: {exc}") from None

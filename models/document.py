@@ -1,0 +1,95 @@
+"""Documents and the parsing of plain-text articles into title, text and source."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class DocStatus(str, Enum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+@dataclass
+class Document:
+    title: str
+    text: str
+    source: str = ""
+    published: str = ""
+    language: str = "en"
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: DocStatus = DocStatus.NEW
+    id: int | None = None
+
+    @property
+    def text_hash(self) -> str:
+        return text_hash(self.text)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def normalise_newlines(raw: str) -> str:
+    """The only change ever made to imported text: line endings become ``\\n``."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# A trailing attribution line such as "source site-64" (wire copy boilerplate).
+_SOURCE_LINE = re.compile(r"^\s*source\s+(?P<source>\S.*?)\s*$", re.IGNORECASE)
+# Boilerplate cross-links inside wire copy ("• Read also: ..."): not part of the story.
+_READ_ALSO = re.compile(r"^\s*[•*-]?\s*(read also|see also|also read)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    text: str
+    source: str
+
+
+def parse_plain_article(raw: str) -> ParsedArticle:
+    """Split a .txt/.md article: first non-empty line is the title, a trailing
+    ``source ...`` line becomes the source, the rest (trimmed of blank edges) is the text.
+
+    Raises ValueError when there is no title or no body.
+    """
+    lines = normalise_newlines(raw).split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ValueError("the file is empty")
+    title = lines.pop(0).strip().lstrip("#").strip()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    source = ""
+    if lines:
+        match = _SOURCE_LINE.match(lines[-1])
+        if match:
+            source = match.group("source")
+            lines.pop()
+    body = "\n".join(_without_boilerplate(lines)).strip("\n")
+    if not body.strip():
+        raise ValueError("the article has a title but no text")
+    return ParsedArticle(title=title, text=body, source=source)
+
+
+def _without_boilerplate(lines: list[str]) -> list[str]:
+    """Drop cross-link lines and the blank line that separated each from the story."""
+    kept: list[str] = []
+    skip_blank = False
+    for line in lines:
+        if _READ_ALSO.match(line):
+            skip_blank = True
+            continue
+        if skip_blank and not line.strip():
+            skip_blank = False
+            continue
+        skip_blank = False
+        kept.append(line)
+    return kept

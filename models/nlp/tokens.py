@@ -1,0 +1,89 @@
+"""Tokenisation for snapping manual selections and for exports.
+
+Snapping and export use the same tokenizer: spaCy's rule-based tokenizer for the
+document's language (``spacy.blank(lang)``), which needs no trained model.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+@lru_cache(maxsize=8)
+def blank_pipeline(language: str) -> Language:
+    """A blank pipeline for ``language`` (multi-language ``xx`` when spaCy lacks it)."""
+    import spacy
+
+    try:
+        return spacy.blank(language or "en")
+    except (ImportError, KeyError, ValueError):
+        return spacy.blank("xx")
+
+
+def tokenize(text: str, language: str = "en") -> Doc:
+    return blank_pipeline(language).make_doc(text)
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whitespace on both sides. spaCy splits on whitespace
+    before applying prefix/suffix/infix rules, so token boundaries inside the window are
+    the same as in the whole text."""
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return left, right
+
+
+def snap_to_tokens(text: str, start: int, end: int, language: str = "en") -> tuple[int, int] | None:
+    """The smallest token-aligned range covering the non-blank part of a selection,
+    or ``None`` when the selection holds no token."""
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    left, right = _window(text, start, end)
+    doc = tokenize(text[left:right], language)
+    covering = [
+        (left + t.idx, left + t.idx + len(t.text))
+        for t in doc
+        if not t.is_space and left + t.idx < end and left + t.idx + len(t.text) > start
+    ]
+    if not covering:
+        return None
+    return covering[0][0], covering[-1][1]
+
+
+def token_step(text: str, start: int, end: int, edge: str, grow: bool, language: str = "en") -> tuple[int, int] | None:
+    """Move one edge of a token-aligned span by one token: ``edge`` is ``"start"`` or
+    ``"end"``; ``grow`` widens, otherwise narrows. ``None`` when the move is impossible."""
+    left, right = _window(text, max(0, start - 1), min(len(text), end + 1))
+    # widen the window one more word on each side so a neighbouring token is in view
+    left, _ = _window(text, max(0, left - 2), left)
+    _, right = _window(text, right, min(len(text), right + 2))
+    bounds = [
+        (left + t.idx, left + t.idx + len(t.text))
+        for t in tokenize(text[left:right], language)
+        if not t.is_space
+    ]
+    inside = [b for b in bounds if b[0] >= start and b[1] <= end]
+    if edge == "start":
+        if grow:
+            before = [b for b in bounds if b[1] <= start]
+            return (before[-1][0], end) if before else None
+        return (inside[1][0], end) if len(inside) > 1 else None
+    if grow:
+        after = [b for b in bounds if b[0] >= end]
+        return (start, after[0][1]) if after else None
+    return (start, inside[-2][1]) if len(inside) > 1 else None

@@ -1,0 +1,2 @@
+"""SQLite through sqlite-utils: schema, migrations, the repository (the only code that
+writes SQL), importers and exporters. No Qt here."""
