@@ -1,0 +1,1 @@
+"""Qt only: windows, widgets, item models, undo commands, background workers."""

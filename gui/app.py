@@ -1,0 +1,62 @@
+"""Starting the GUI: application object, default database, first-start seeding."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models.resources import SAMPLE_CORPUS, default_labels
+
+ORGANISATION = "Quire"
+APPLICATION = "Quire"
+DB_NAME = "quire.db"
+
+
+def configure_application_names() -> None:
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+
+
+def default_database_path() -> Path:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(folder) / DB_NAME
+
+
+def open_repository(db_path: str | Path | None):
+    """Open the chosen database, or the default one, seeding a new default database with
+    the sample corpus."""
+    from storage.importers import import_paths
+    from storage.repository import Repository
+
+    path = Path(db_path) if db_path else default_database_path()
+    seed = db_path is None and not path.exists()
+    repo = Repository(path)
+    if seed:
+        import_paths(repo, [SAMPLE_CORPUS])
+    return repo
+
+
+def create_main_window(db_path: str | Path | None = None, model: str | None = None):
+    from gui.main_window import MainWindow
+
+    repo = open_repository(db_path)
+    window = MainWindow(repo, default_labels())
+    window.open_first_document()
+    return window
+
+
+def run_gui(db_path: str | None = None, model: str | None = None) -> int:
+    configure_application_names()
+    app = QApplication.instance() or QApplication(sys.argv)
+    from storage.schema import DatabaseError
+
+    try:
+        window = create_main_window(db_path, model)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "Quire", str(exc))
+        return 2
+    window.show()
+    return app.exec()

@@ -1,0 +1,317 @@
+"""The article: title, source and date above the read-only text with its spans.
+
+Mouse and keyboard: select text and press a label's number key (or use the context menu)
+to add a span; click a span to select it (click again to cycle through overlapping spans);
+Delete removes the selected span; a number key relabels it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.highlighter import SpanHighlighter, SpanIndex
+from gui.offsets import OffsetMap
+from models.annotation import Span, Status
+from models.document import Document
+from models.labels import LabelSet
+
+_WINDOW_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+class TextView(QPlainTextEdit):
+    """Read-only text whose positions the rest of the app sees as code points."""
+
+    create_requested = Signal(int, int, str)  # start, end, label
+    span_clicked = Signal(object)  # span id or None
+    delete_requested = Signal(int)
+    relabel_requested = Signal(int, str)
+    key_action = Signal(str)  # review keys handled elsewhere ("accept", "next", ...)
+
+    def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.labels = labels
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setMouseTracking(True)
+        self.offsets = OffsetMap("")
+        self.index = SpanIndex("", self.offsets)
+        self.highlighter = SpanHighlighter(labels, self.document())
+        self.selected_span_id: int | None = None
+        self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        self._press_pos: QPoint | None = None
+        self.review_keys: dict[int, str] = {}
+
+    # -- content -----------------------------------------------------------------------
+
+    def show_text(self, text: str, spans: list[Span]) -> None:
+        """Show a new text with its spans, formatting every block once."""
+        self._marks.clear()
+        self.setExtraSelections([])
+        self.selected_span_id = None
+        self.offsets = OffsetMap(text)
+        self.index = SpanIndex(text, self.offsets)
+        for span in spans:
+            self.index.add(span)
+        self.highlighter.reset(self.index)
+        # The highlighter stays attached: setPlainText formats every block synchronously
+        # from the index (setDocument would defer it to the event loop).
+        self.setPlainText(text)
+
+    def add_span(self, span: Span) -> None:
+        self.highlighter.refresh_blocks(self.index.add(span))
+
+    def remove_span(self, span_id: int) -> None:
+        self.highlighter.refresh_blocks(self.index.remove(span_id))
+        if self.selected_span_id == span_id:
+            self.mark_span(None)
+
+    def replace_span(self, old: Span, new: Span) -> None:
+        blocks = set(self.index.remove(old.id)) | set(self.index.add(new))
+        self.highlighter.refresh_blocks(sorted(blocks))
+        if self.selected_span_id == new.id:
+            self.mark_span(new.id)
+
+    # -- positions ---------------------------------------------------------------------
+
+    def selection_offsets(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.offsets.from_qt(cursor.selectionStart()), self.offsets.from_qt(cursor.selectionEnd())
+
+    def select_offsets(self, start: int, end: int) -> None:
+        """Select a code-point range (as a user would by dragging)."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def offset_at(self, point: QPoint) -> int:
+        return self.offsets.from_qt(self.cursorForPosition(point).position())
+
+    def spans_at_point(self, point: QPoint) -> list[Span]:
+        """Spans under a viewport point (the character to the right of the caret
+        position, or to its left at the end of a word)."""
+        cursor = self.cursorForPosition(point)
+        rect = self.cursorRect(cursor)
+        offset = self.offsets.from_qt(cursor.position())
+        if point.x() < rect.x() and offset > 0:
+            offset -= 1
+        return [s for s in self.index.at(offset) if s.status != Status.REJECTED]
+
+    def qt_range(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.to_qt(start), self.offsets.to_qt(end)
+
+    # -- transient marks (the selected span, claim parts, search hits) ------------------
+
+    def set_marks(self, layer: str, ranges: list[tuple[int, int, QTextCharFormat]]) -> None:
+        selections = []
+        for start, end, fmt in ranges:
+            selection = QTextEdit.ExtraSelection()
+            cursor = self.textCursor()
+            a, b = self.qt_range(start, end)
+            cursor.setPosition(a)
+            cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self._marks[layer] = selections
+        self.setExtraSelections([s for marks in self._marks.values() for s in marks])
+
+    def mark_span(self, span_id: int | None, scroll: bool = False) -> None:
+        self.selected_span_id = span_id
+        span = self.index.spans.get(span_id) if span_id is not None else None
+        if span is None:
+            self.set_marks("span", [])
+            return
+        fmt = QTextCharFormat()
+        colour = QColor(self.labels.get(span.label).colour)
+        fmt.setBackground(colour.darker(135))
+        fmt.setForeground(QColor("white"))
+        fmt.setFontWeight(700)
+        self.set_marks("span", [(span.start, span.end, fmt)])
+        if scroll:
+            self.scroll_to(span.start, span.end)
+
+    def ensure_visible(self, offset: int) -> None:
+        """Scroll so that ``offset`` is on screen (moving the caret there if needed)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(offset))
+        if not self.viewport().rect().contains(self.cursorRect(cursor)):
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    def scroll_to(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(end))
+        cursor.setPosition(self.offsets.to_qt(start))
+        keep = self.textCursor()
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        keep.clearSelection()
+        keep.setPosition(self.offsets.to_qt(start))
+        self.setTextCursor(keep)
+
+    # -- events ------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in NUMBER_KEYS and mods == Qt.KeyboardModifier.NoModifier:
+            label = self.labels.by_key(NUMBER_KEYS[key])
+            if label is not None:
+                self._apply_label(label.name)
+                return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_span_id is not None:
+            self.delete_requested.emit(self.selected_span_id)
+            return
+        if key == Qt.Key.Key_Escape:
+            self.clear_text_selection()
+            self.span_clicked.emit(None)
+            return
+        action = self.review_keys.get(int(key) | int(mods.value))
+        if action is not None:
+            self.key_action.emit(action)
+            return
+        super().keyPressEvent(event)
+
+    def _apply_label(self, label: str) -> None:
+        selection = self.selection_offsets()
+        if selection is not None:
+            self.create_requested.emit(selection[0], selection[1], label)
+            self.clear_text_selection()
+        elif self.selected_span_id is not None:
+            self.relabel_requested.emit(self.selected_span_id, label)
+
+    def clear_text_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        moved = self._press_pos is not None and (point - self._press_pos).manhattanLength() > 3
+        if event.button() != Qt.MouseButton.LeftButton or moved or self.textCursor().hasSelection():
+            return
+        spans = self.spans_at_point(point)
+        if not spans:
+            self.span_clicked.emit(None)
+            return
+        ids = [s.id for s in spans]
+        if self.selected_span_id in ids:  # a second click cycles through overlapping spans
+            ids = ids[ids.index(self.selected_span_id) + 1 :] + ids[: ids.index(self.selected_span_id) + 1]
+        self.span_clicked.emit(ids[0])
+
+    def event(self, event) -> bool:  # noqa: A003 (Qt override)
+        if event.type() == event.Type.ShortcutOverride and any(
+            event.matches(key) for key in _WINDOW_KEYS
+        ):
+            # Undo/redo belong to the window's annotation history, not the text widget.
+            event.ignore()
+            return False
+        if event.type() == event.Type.ToolTip:
+            spans = self.spans_at_point(self.viewport().mapFromGlobal(event.globalPos()))
+            if spans:
+                QToolTip.showText(event.globalPos(), "\n".join(_describe(s) for s in spans), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
+        menu = self.build_context_menu(event.pos())
+        menu.exec(event.globalPos())
+
+    def build_context_menu(self, point: QPoint) -> QMenu:
+        menu = QMenu(self)
+        selection = self.selection_offsets()
+        spans = self.spans_at_point(point)
+        if selection is not None:
+            self._add_label_actions(menu.addMenu("Label selection as"), lambda name: self._apply_label(name))
+        if spans:
+            span = next((s for s in spans if s.id == self.selected_span_id), spans[0])
+            self._add_label_actions(
+                menu.addMenu(f"Relabel {span.label} {_elide(span.text)}"),
+                lambda name, span_id=span.id: self.relabel_requested.emit(span_id, name),
+            )
+            menu.addAction(f"Delete {span.label} {_elide(span.text)}",
+                           lambda span_id=span.id: self.delete_requested.emit(span_id))  # fmt: skip
+        if not menu.isEmpty():
+            menu.addSeparator()
+        menu.addAction("Copy", self.copy).setEnabled(selection is not None)
+        return menu
+
+    def _add_label_actions(self, menu: QMenu, apply) -> None:
+        for label in self.labels:
+            action = menu.addAction(label.name, lambda name=label.name: apply(name))
+            if label.key is not None:
+                action.setShortcut(str(label.key))
+            action.setToolTip(label.description)
+        more = menu.addMenu("More labels")
+        for name in self.labels.extra_names():
+            more.addAction(name, lambda name=name: apply(name))
+
+
+def _elide(text: str, width: int = 24) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def _describe(span: Span) -> str:
+    return f"{span.label}: {_elide(span.text, 40)} ({span.status.value}, {span.origin})"
+
+
+class ArticleView(QWidget):
+    """Header (title, source, date) above the text view."""
+
+    def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.byline = QLabel()
+        self.byline.setStyleSheet("color: palette(mid);")
+        self.text = TextView(labels)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.byline)
+        layout.addWidget(self.text, 1)
+
+    def show_document(self, document: Document, spans: list[Span]) -> None:
+        self.title.setText(document.title)
+        parts = [p for p in (document.source, document.published, document.language.upper()) if p]
+        self.byline.setText("  ·  ".join(parts))
+        self.text.show_text(document.text, spans)

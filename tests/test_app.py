@@ -1,0 +1,69 @@
+"""Start-up: the default database in the app data folder, seeded on first start; layout
+persisted in QSettings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from gui.app import configure_application_names, create_main_window, default_database_path
+from models.resources import SAMPLE_CORPUS
+
+
+def test_first_start_seeds_default_database_and_opens_first_article(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    configure_application_names()
+    path = default_database_path()
+    assert str(path).startswith(str(tmp_path / "data")) and not path.exists()
+
+    window = create_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    corpus = sorted(SAMPLE_CORPUS.glob("*.txt"))
+    assert path.exists()
+    assert window.repo.document_count() == len(corpus) >= 8
+    first_title = corpus[0].read_text(encoding="utf-8").split("\n")[0].strip()
+    assert window.article.title.text() == first_title
+    assert window.article.text.toPlainText().strip() != ""
+    assert window.document_list.currentIndex().row() == 0
+    window.close()
+    window.repo.close()
+
+    again = create_main_window()  # a second start does not import the corpus twice
+    qtbot.addWidget(again)
+    assert again.repo.document_count() == len(corpus)
+    again.repo.close()
+
+
+def test_choosing_a_document_in_the_list_opens_it(qtbot, repo, make_document, main_window):
+    make_document("First text.", title="First")
+    second = make_document("Second text about Oslo.", title="Second")
+    window = main_window(repo)
+    table = window.document_list
+    row = window.documents.row_of(second)
+    qtbot.mouseClick(table.viewport(), __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(window.documents.index(row, 0)).center())  # fmt: skip
+    assert window.article.title.text() == "Second"
+    assert window.article.text.toPlainText() == "Second text about Oslo."
+
+
+def test_splitter_and_geometry_persist(qtbot, repo, make_document, tmp_path):
+    from gui.main_window import MainWindow
+    from models.resources import default_labels
+
+    make_document("Some text.")
+    settings_path = str(tmp_path / "layout.ini")
+    first = MainWindow(repo, default_labels(), QSettings(settings_path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(760, 560)
+    first.splitter.setSizes([111, 400, 233])
+    sizes = first.splitter.sizes()
+    first.close()
+    second = MainWindow(repo, default_labels(), QSettings(settings_path, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (760, 560)
+    assert second.splitter.sizes() == sizes
+    assert Path(settings_path).exists()
