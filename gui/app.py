@@ -39,11 +39,16 @@ def open_repository(db_path: str | Path | None):
     return repo
 
 
-def create_main_window(db_path: str | Path | None = None, model: str | None = None):
+def create_main_window(db_path: str | Path | None = None, model: str | None = None, nlp: bool = True):
+    """The main window on a database; with ``nlp``, spaCy loads in a worker thread once
+    the event loop runs (after the first paint)."""
     from gui.main_window import MainWindow
+    from gui.preannotate_ui import install_preannotation
 
     repo = open_repository(db_path)
     window = MainWindow(repo, default_labels())
+    if nlp:
+        install_preannotation(window, model).start()
     window.open_first_document()
     return window
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.highlighter import SpanHighlighter, SpanIndex
+from gui.keys import RESIZE_ACTIONS, review_action
 from gui.offsets import OffsetMap
 from models.annotation import Span, Status
 from models.document import Document
@@ -44,7 +45,7 @@ class TextView(QPlainTextEdit):
     span_clicked = Signal(object)  # span id or None
     delete_requested = Signal(int)
     relabel_requested = Signal(int, str)
-    key_action = Signal(str)  # review keys handled elsewhere ("accept", "next", ...)
+    key_action = Signal(str)  # a review key: "accept", "next", ... (gui/keys.py)
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,7 +63,6 @@ class TextView(QPlainTextEdit):
         self.selected_span_id: int | None = None
         self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._press_pos: QPoint | None = None
-        self.review_keys: dict[int, str] = {}
 
     # -- content -----------------------------------------------------------------------
 
@@ -121,6 +121,10 @@ class TextView(QPlainTextEdit):
         if point.x() < rect.x() and offset > 0:
             offset -= 1
         return [s for s in self.index.at(offset) if s.status != Status.REJECTED]
+
+    def tooltip_at(self, point: QPoint) -> str:
+        """Label, status and origin of every span under ``point``, one per line."""
+        return "\n".join(_describe(s) for s in self.spans_at_point(point))
 
     def qt_range(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets.to_qt(start), self.offsets.to_qt(end)
@@ -192,11 +196,16 @@ class TextView(QPlainTextEdit):
             self.clear_text_selection()
             self.span_clicked.emit(None)
             return
-        action = self.review_keys.get(int(key) | int(mods.value))
-        if action is not None:
+        action = review_action(event)
+        if action in RESIZE_ACTIONS and self.textCursor().hasSelection():
+            action = None  # Shift+arrows extend a text selection as usual
+        if action is not None and (self.selected_span_id is not None or action not in RESIZE_ACTIONS):
             self.key_action.emit(action)
             return
         super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt override)
+        return False  # Tab / Shift+Tab step through suggestions (keyPressEvent)
 
     def _apply_label(self, label: str) -> None:
         selection = self.selection_offsets()
@@ -238,9 +247,9 @@ class TextView(QPlainTextEdit):
             event.ignore()
             return False
         if event.type() == event.Type.ToolTip:
-            spans = self.spans_at_point(self.viewport().mapFromGlobal(event.globalPos()))
-            if spans:
-                QToolTip.showText(event.globalPos(), "\n".join(_describe(s) for s in spans), self)
+            tip = self.tooltip_at(self.viewport().mapFromGlobal(event.globalPos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
             else:
                 QToolTip.hideText()
             return True

@@ -81,3 +81,18 @@ class ChangeSpanCommand(SavedCommand):
 
     def revert(self) -> None:
         self.session.write_span(self.old, full=True)
+
+
+class ChangeSpansCommand(SavedCommand):
+    """Several span changes saved in one transaction (accept all suggestions)."""
+
+    def __init__(self, session: DocumentSession, olds: list[Span], news: list[Span], text: str) -> None:
+        super().__init__(session, text)
+        self.olds = olds
+        self.news = news
+
+    def apply(self) -> None:
+        self.news = self.session.write_spans(self.news)
+
+    def revert(self) -> None:
+        self.session.write_spans(self.olds, full=True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.keys import RESIZE_ACTIONS, review_action
 from gui.span_model import SPAN_ID_ROLE, LabelDelegate, SpanTableModel
 from models.annotation import Status
 from models.labels import LabelSet
@@ -44,12 +45,25 @@ class SpanFilterProxy(QSortFilterProxyModel):
 
 class SpanTableView(QTableView):
     delete_pressed = Signal()
+    key_action = Signal(str)  # review keys, as in the article view
+    label_key = Signal(int)  # a number key
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
-            self.delete_pressed.emit()
-            return
+        if self.state() != QAbstractItemView.State.EditingState:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.delete_pressed.emit()
+                return
+            if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                self.label_key.emit(event.key() - Qt.Key.Key_0)
+                return
+            action = review_action(event)
+            if action is not None and action not in RESIZE_ACTIONS or action in RESIZE_ACTIONS and self.currentIndex().isValid():
+                self.key_action.emit(action)
+                return
         super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt override)
+        return False  # Tab / Shift+Tab step through suggestions
 
 
 class EntityPanel(QWidget):

@@ -17,6 +17,15 @@ from models.nlp.tokens import snap_to_tokens
 from storage.repository import Repository
 
 
+# review action -> (edge, grow) for token_step
+_RESIZE = {
+    "grow_start": ("start", True),
+    "shrink_start": ("start", False),
+    "grow_end": ("end", True),
+    "shrink_end": ("end", False),
+}
+
+
 class DocumentSession(QObject):
     document_opened = Signal(object)  # Document
     spans_reset = Signal(list)  # all spans of the opened document
@@ -151,6 +160,80 @@ class DocumentSession(QObject):
     def relabel_span(self, span_id: int, label: str) -> None:
         self.change_span(span_id, f"Relabel as {label}", label=label)
 
+    # -- reviewing suggestions (keyboard-first) ----------------------------------------
+
+    def suggestions(self) -> list[Span]:
+        return [s for s in self.ordered_spans() if s.status == Status.SUGGESTED]
+
+    def select_next_suggestion(self, forward: bool = True, after: int | None = None) -> Span | None:
+        """Select the next (or previous) suggestion after the selected span, wrapping."""
+        pending = self.suggestions()
+        if not pending:
+            self.select_span(None)
+            self.message.emit("No suggestions left to review in this document.")
+            return None
+        current = self.selected_span
+        anchor = (current.start, current.end, current.id) if current else (after if after is not None else -1, 0, 0)
+        keys = [(s.start, s.end, s.id) for s in pending]
+        if forward:
+            chosen = next((s for k, s in zip(keys, pending) if k > anchor), pending[0])
+        else:
+            chosen = next((s for k, s in zip(reversed(keys), reversed(pending)) if k < anchor), pending[-1])
+        self.select_span(chosen.id)
+        return chosen
+
+    def review(self, action: str) -> None:
+        """Keyboard review of the selected span: next, previous, accept, reject,
+        grow_start, shrink_start, grow_end, shrink_end."""
+        if action in ("next", "previous"):
+            self.select_next_suggestion(action == "next")
+            return
+        span = self.selected_span
+        if span is None:
+            self.select_next_suggestion(True)
+            return
+        if action == "accept":
+            self.change_span(span.id, f"Accept {span.label} {span.text!r}", status=Status.ACCEPTED)
+            self._advance_after(span)
+        elif action == "reject":
+            self.change_span(span.id, f"Reject {span.label} {span.text!r}", status=Status.REJECTED)
+            self._advance_after(span)
+        elif action in _RESIZE:
+            self._resize(span, *_RESIZE[action])
+
+    def _advance_after(self, span: Span) -> None:
+        """After a verdict, move to the next suggestion (the Prodigy rhythm)."""
+        pending = [s for s in self.suggestions() if (s.start, s.end, s.id) > (span.start, span.end, span.id)]
+        if pending:
+            self.select_span(pending[0].id)
+        elif self.suggestions():
+            self.select_span(self.suggestions()[0].id)
+        else:
+            self.message.emit("All suggestions in this document are reviewed.")
+
+    def _resize(self, span: Span, edge: str, grow: bool) -> None:
+        from models.nlp.tokens import token_step
+
+        assert self.document is not None
+        moved = token_step(self.document.text, span.start, span.end, edge, grow, self.document.language)
+        if moved is None:
+            self.message.emit("The span cannot move that way.")
+            return
+        verb = "Widen" if grow else "Narrow"
+        self.change_span(span.id, f"{verb} {span.label} {span.text!r}", start=moved[0], end=moved[1])
+
+    def accept_all_suggestions(self) -> int:
+        """Accept every remaining suggestion of the open document as one undoable step."""
+        from gui.commands import ChangeSpansCommand
+
+        pending = self.suggestions()
+        if not pending:
+            self.message.emit("No suggestions to accept in this document.")
+            return 0
+        news = [s.with_changes(status=Status.ACCEPTED) for s in pending]
+        self._push(ChangeSpansCommand(self, pending, news, f"Accept {len(pending)} suggestions"))
+        return len(pending)
+
     def _push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)
 
@@ -193,6 +276,24 @@ class DocumentSession(QObject):
         self.annotations_changed.emit()
         return stored
 
+    def write_spans(self, spans: list[Span], full: bool = False) -> list[Span]:
+        """Store several changed spans in one transaction (accept all, and its undo)."""
+        if not spans:
+            return []
+        self.ensure_open(spans[0].doc_id)
+        with self.repo.transaction():
+            stored = [
+                self.repo.replace_span(span) if full
+                else self.repo.update_span(span.id, status=span.status, label=span.label)
+                for span in spans
+            ]  # fmt: skip
+        for span in stored:
+            old = self.spans.get(span.id, span)
+            self.spans[span.id] = span
+            self.span_changed.emit(old, span)
+        self.annotations_changed.emit()
+        return stored
+
     def _refresh_claims(self, claim_ids: list[int]) -> None:
         for claim_id in claim_ids:
             old = self.claims.get(claim_id)
@@ -200,3 +301,121 @@ class DocumentSession(QObject):
             self.claims[claim_id] = new
             if old is not None:
                 self.claim_changed.emit(old, new)
+
+    # -- claim actions (undoable; gui/claim_commands.py) --------------------------------
+
+    @property
+    def selected_claim(self) -> Claim | None:
+        return self.claims.get(self.selected_claim_id) if self.selected_claim_id else None
+
+    def create_claim(self, start: int, end: int) -> Claim | None:
+        """A manual claim whose content is the selection snapped to tokens; selected
+        once stored. Returns None (with a message) when refused."""
+        from gui.claim_commands import AddClaimCommand
+
+        snapped = self._snap_claim_part(start, end)
+        if snapped is None:
+            return None
+        same = next((c for c in self.ordered_claims() if c.status != Status.REJECTED
+                     and (c.content_start, c.content_end) == snapped), None)  # fmt: skip
+        if same is not None:
+            self.message.emit("That text is already a claim's content.")
+            self.select_claim(same.id)
+            return None
+        claim = Claim(doc_id=self.document.id, content_start=snapped[0], content_end=snapped[1])
+        command = AddClaimCommand(self, claim, f"Add claim {self._quote(*snapped)}")
+        self._push(command)
+        return command.claim if command.done else None
+
+    def delete_claim(self, claim_id: int) -> None:
+        from gui.claim_commands import DeleteClaimCommand
+
+        claim = self.claims.get(claim_id)
+        if claim is not None:
+            text = f"Delete claim {self._quote(claim.content_start, claim.content_end)}"
+            self._push(DeleteClaimCommand(self, claim, text))
+
+    def change_claim(self, claim_id: int, text: str, **changes: object) -> None:
+        """One undoable edit. Editing a suggestion (anything but its status or note)
+        accepts it and keeps its origin."""
+        from gui.claim_commands import ChangeClaimCommand
+
+        old = self.claims.get(claim_id)
+        if old is None:
+            return
+        if set(changes) - {"status", "note"}:
+            changes.setdefault("status", Status.ACCEPTED)
+        new = old.with_changes(**changes)
+        if new != old:
+            self._push(ChangeClaimCommand(self, old, new, text))
+
+    def set_claim_part(self, claim_id: int, part: str, start: int, end: int) -> None:
+        """Set a claim's ``cue`` or ``source`` mention from a selection snapped to tokens.
+        A source that is exactly an entity span is linked to it (accepted spans first)."""
+        snapped = self._snap_claim_part(start, end)
+        if snapped is None:
+            return
+        quoted = self._quote(*snapped)
+        if part == "cue":
+            self.change_claim(claim_id, f"Set cue {quoted}", cue_start=snapped[0], cue_end=snapped[1])
+            return
+        spans = sorted(self.spans.values(), key=lambda s: (s.status != Status.ACCEPTED, s.id))
+        span = next((s for s in spans if (s.start, s.end) == snapped and s.status != Status.REJECTED), None)
+        self.change_claim(claim_id, f"Set source {quoted}", source_start=snapped[0], source_end=snapped[1],
+                          source_span_id=span.id if span else None, source_text="")  # fmt: skip
+
+    def set_claim_source_span(self, claim_id: int, span_id: int) -> None:
+        """The entity span is the source: link it and take its offsets as the mention."""
+        span = self.spans.get(span_id)
+        if span is not None:
+            self.change_claim(claim_id, f"Set source {span.text!r}", source_start=span.start,
+                              source_end=span.end, source_span_id=span.id, source_text="")  # fmt: skip
+
+    def _snap_claim_part(self, start: int, end: int) -> tuple[int, int] | None:
+        if self.document is None:
+            return None
+        snapped = snap_to_tokens(self.document.text, start, end, self.document.language)
+        if snapped is None:
+            self.message.emit("The selection holds no token: nothing to use.")
+        return snapped
+
+    def _quote(self, start: int, end: int) -> str:
+        text = " ".join(self.document.text[start:end].split()) if self.document else ""
+        return repr(text if len(text) <= 30 else text[:29] + "…")
+
+    # -- applied by claim undo commands: write, then announce ---------------------------
+
+    def store_claim(self, claim: Claim) -> Claim:
+        """Add a claim (or put back a deleted one under its id) and select it."""
+        self.ensure_open(claim.doc_id)
+        stored = self.repo.restore_claim(claim) if claim.id else self.repo.add_claim(claim)
+        self.claims[stored.id] = stored
+        self.claim_added.emit(stored)
+        self.annotations_changed.emit()
+        self.select_claim(stored.id)
+        return stored
+
+    def remove_claim(self, claim_id: int) -> Claim:
+        self.ensure_open(self.repo.claim(claim_id).doc_id)
+        claim = self.repo.delete_claim(claim_id)
+        self.claims.pop(claim_id, None)
+        if self.selected_claim_id == claim_id:
+            self.select_claim(None)
+        self.claim_removed.emit(claim)
+        self.annotations_changed.emit()
+        return claim
+
+    def write_claim(self, claim: Claim, full: bool = False) -> Claim:
+        """Store every field of ``claim`` (``full``: exactly, for undo) and announce it."""
+        self.ensure_open(claim.doc_id)
+        old = self.claims.get(claim.id) or self.repo.claim(claim.id)
+        if full:
+            stored = self.repo.replace_claim(claim)
+        else:
+            fields = ("content_start", "content_end", "cue_start", "cue_end", "source_start", "source_end",
+                      "source_span_id", "source_text", "source_kind", "certainty", "status", "note")  # fmt: skip
+            stored = self.repo.update_claim(claim.id, **{name: getattr(claim, name) for name in fields})
+        self.claims[stored.id] = stored
+        self.claim_changed.emit(old, stored)
+        self.annotations_changed.emit()
+        return stored

@@ -94,10 +94,6 @@ def no_dangling_threads():
 
 
 def _running_qthreads() -> list:
-    from PySide6.QtCore import QThread
-    from PySide6.QtWidgets import QApplication
+    from gui.threads import running_threads
 
-    app = QApplication.instance()
-    if app is None:
-        return []
-    return [t for t in app.findChildren(QThread) if t.isRunning()]
+    return running_threads()

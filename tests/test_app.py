@@ -33,6 +33,7 @@ def test_first_start_seeds_default_database_and_opens_first_article(qtbot, monke
     again = create_main_window()  # a second start does not import the corpus twice
     qtbot.addWidget(again)
     assert again.repo.document_count() == len(corpus)
+    again.close()
     again.repo.close()
 
 

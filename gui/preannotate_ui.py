@@ -1,0 +1,161 @@
+"""Pre-annotation in the window: the model loads in the background after the window is
+shown; "Pre-annotate this document" / "Pre-annotate corpus" run in the worker thread with
+a progress bar, time left and Cancel in the status bar; results refresh the open document
+without moving the selection or the scroll position."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
+
+from gui.nlp_worker import NlpService
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+class Preannotation(QObject):
+    def __init__(self, window: MainWindow, model_name: str | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.service = NlpService(str(window.repo.path), model_name, self)
+        self.model_label = QLabel("Model: loading…")
+        self.model_label.setObjectName("modelLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("preannotateProgress")
+        self.progress.setMaximumWidth(220)
+        self.time_left = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelPreannotate")
+        bar = window.statusBar()
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.time_left)
+        bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.model_label)
+        self._show_progress(False)
+        self.warning = ""
+        self._requested: set[int] | None = None
+
+        self.document_action = QAction("Pre-annotate this &document", window)
+        self.document_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.corpus_action = QAction("Pre-annotate &corpus", window)
+        self.corpus_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        for action in (self.document_action, self.corpus_action):
+            action.setEnabled(False)
+            window.addAction(action)
+        menu = window.annotate_menu
+        first = menu.actions()[0] if menu.actions() else None
+        menu.insertAction(first, self.document_action)
+        menu.insertAction(first, self.corpus_action)
+        menu.insertSeparator(first)
+
+        self.document_action.triggered.connect(self.preannotate_document)
+        self.corpus_action.triggered.connect(self.preannotate_corpus)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.service.model_loaded.connect(self._model_loaded)
+        self.service.model_failed.connect(self._model_failed)
+        self.service.progress.connect(self._progress)
+        self.service.finished.connect(self._finished)
+        self.service.failed.connect(self._failed)
+        window.closing.connect(self.service.shutdown)
+
+    def start(self) -> None:
+        """Load the model once the event loop runs, i.e. after the window is painted."""
+        QTimer.singleShot(0, self.service.start)
+
+    # -- requests ----------------------------------------------------------------------
+
+    def preannotate_document(self) -> None:
+        document = self.window.session.document
+        if document is not None:
+            self._run([document.id])
+
+    def preannotate_corpus(self) -> None:
+        self._run(None)
+
+    def _run(self, doc_ids: list[int] | None) -> None:
+        if not self.service.preannotate(doc_ids):
+            self.window.show_message("Pre-annotation is already running.")
+            return
+        self._requested = set(doc_ids) if doc_ids else None
+        self.progress.setRange(0, 0)
+        self.time_left.setText("starting…")
+        self._show_progress(True)
+        self.document_action.setEnabled(False)
+        self.corpus_action.setEnabled(False)
+
+    def cancel(self) -> None:
+        self.service.cancel()
+        self.time_left.setText("cancelling…")
+
+    # -- results -----------------------------------------------------------------------
+
+    def _model_loaded(self, origin: str, warning: str) -> None:
+        self.warning = warning
+        name = origin.split(":", 1)[-1]
+        if warning:
+            self.model_label.setText(f"⚠ Model: {name} (manual only)")
+            self.model_label.setStyleSheet("color: #b35900; font-weight: bold;")
+            self.model_label.setToolTip(warning)
+            self.window.show_message(warning)
+        else:
+            self.model_label.setText(f"Model: {name}")
+            self.model_label.setToolTip(origin)
+        self.document_action.setEnabled(not warning)
+        self.corpus_action.setEnabled(not warning)
+
+    def _model_failed(self, message: str) -> None:
+        self.warning = message
+        self.model_label.setText("⚠ Model: not loaded")
+        self.model_label.setToolTip(message)
+        self.model_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.window.show_message(message)
+
+    def _progress(self, done: int, total: int, message: str, seconds_left: float) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total} documents")
+        self.time_left.setText(_time_left(seconds_left))
+        self._refresh_open_document()
+
+    def _finished(self, report) -> None:
+        self._show_progress(False)
+        self.document_action.setEnabled(True)
+        self.corpus_action.setEnabled(True)
+        self._refresh_open_document()
+        lines = report.lines()
+        self.window.show_message(report.summary() + (f" — {lines[0]}" if lines else ""))
+        refresh = getattr(self.window, "refresh_documents", None)
+        if refresh is not None:
+            refresh()
+
+    def _failed(self, message: str) -> None:
+        self._show_progress(False)
+        self.document_action.setEnabled(self.service.origin != "" and not self.warning)
+        self.corpus_action.setEnabled(self.document_action.isEnabled())
+        self.window.show_message(message)
+
+    def _refresh_open_document(self) -> None:
+        document = self.window.session.document
+        if document is not None and (self._requested is None or document.id in self._requested):
+            self.window.session.reload()
+
+    def _show_progress(self, visible: bool) -> None:
+        for widget in (self.progress, self.time_left, self.cancel_button):
+            widget.setVisible(visible)
+
+
+def _time_left(seconds: float) -> str:
+    if seconds < 0:
+        return "estimating…"
+    if seconds < 60:
+        return f"{seconds:.0f} s left"
+    return f"{seconds / 60:.0f} min left"
+
+
+def install_preannotation(window: MainWindow, model_name: str | None = None) -> Preannotation:
+    window.preannotation = Preannotation(window, model_name)
+    return window.preannotation
