@@ -1,0 +1,511 @@
+"""Rule-based claim suggestions (models.nlp.claims) on sentences written for these tests:
+content, cue and source boundaries, source kinds, pronoun sources and certainty."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.annotation import Certainty, Claim, SourceKind, Status, validate_claim
+from models.nlp.claims import (
+    CLAIMS_ORIGIN,
+    RULES_VERSION,
+    claim_matchers,
+    find_quotations,
+    load_lexicon,
+    suggest_claims,
+)
+from models.nlp.loading import shared_model
+
+PERSON = SourceKind.NAMED_PERSON
+ORGANISATION = SourceKind.NAMED_ORGANISATION
+ANONYMOUS = SourceKind.ANONYMOUS_OFFICIAL
+DOCUMENT = SourceKind.DOCUMENT_REPORT
+UNATTRIBUTED = SourceKind.UNATTRIBUTED
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    loaded = shared_model()
+    if "parser" not in loaded.nlp.pipe_names:
+        pytest.fail(f"claim rules need a parser; {loaded.name} has none")
+    return loaded.nlp
+
+
+def claims_of(nlp, text: str) -> list[Claim]:
+    claims = suggest_claims(nlp(text), doc_id=7)
+    for claim in claims:
+        validate_claim(text, claim)
+    return claims
+
+
+def part(text: str, claim: Claim, name: str) -> str | None:
+    found = claim.parts()[name]
+    return None if found is None else text[found[0] : found[1]]
+
+
+def only_claim(nlp, text: str) -> Claim:
+    claims = claims_of(nlp, text)
+    assert len(claims) == 1, [part(text, c, "content") for c in claims]
+    return claims[0]
+
+
+def claim_with_cue(nlp, text: str, cue: str) -> Claim:
+    matching = [c for c in claims_of(nlp, text) if part(text, c, "cue") == cue]
+    assert len(matching) == 1, f"{len(matching)} claims with cue {cue!r}"
+    return matching[0]
+
+
+def assert_claim(
+    text: str,
+    claim: Claim,
+    content: str,
+    cue: str | None,
+    source: str | None,
+    kind: SourceKind,
+    certainty: Certainty = Certainty.ASSERTED,
+) -> None:
+    """Checks text and offsets: each expected part occurs once in ``text``."""
+    for name, expected in (("content", content), ("cue", cue), ("source", source)):
+        assert part(text, claim, name) == expected, name
+        if expected is not None:
+            assert text.count(expected) == 1, f"test sentence must hold {expected!r} once"
+            assert claim.parts()[name] == (text.index(expected), text.index(expected) + len(expected))
+    assert claim.source_kind == kind
+    assert claim.certainty == certainty
+
+
+# --- Reporting verbs with subject and complement -------------------------------------------
+
+
+def test_reporting_verb_with_that_clause(nlp):
+    text = "The harbour master said on Friday that two fishing boats had sunk near the breakwater."
+    claim = only_claim(nlp, text)
+    assert_claim(
+        text, claim, "two fishing boats had sunk near the breakwater", "said", "The harbour master", ANONYMOUS
+    )
+    assert claim.status == Status.SUGGESTED
+    assert claim.origin == CLAIMS_ORIGIN == f"rules:claims@{RULES_VERSION}"
+    assert claim.doc_id == 7
+
+
+def test_reporting_clause_after_the_report(nlp):
+    text = "The talks have collapsed, a Western diplomat said."
+    assert_claim(
+        text, only_claim(nlp, text), "The talks have collapsed", "said", "a Western diplomat", ANONYMOUS
+    )
+
+
+def test_told_outlet_with_that_clause_and_after_the_report(nlp):
+    text = "Witnesses told the Gazette that soldiers had opened fire on the crowd."
+    assert_claim(
+        text, only_claim(nlp, text), "soldiers had opened fire on the crowd", "told", "Witnesses", ANONYMOUS
+    )
+    text = "The convoy was hit by a drone near the river, the governor told the BBC."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "The convoy was hit by a drone near the river",
+        "told",
+        "the governor",
+        ANONYMOUS,
+    )
+
+
+def test_coordinated_that_clauses_are_separate_claims(nlp):
+    text = "The coach said the team had trained hard and that the players were ready."
+    first, second = claims_of(nlp, text)
+    assert_claim(text, first, "the team had trained hard", "said", "The coach", ANONYMOUS)
+    assert_claim(text, second, "the players were ready", "said", "The coach", ANONYMOUS)
+
+
+def test_participle_reporting_verb_continues_the_first_claim(nlp):
+    text = (
+        "The pipeline was damaged overnight, the operator told Reuters, "
+        "adding that repairs would take a week."
+    )
+    told = claim_with_cue(nlp, text, "told")
+    adding = claim_with_cue(nlp, text, "adding")
+    assert_claim(text, told, "The pipeline was damaged overnight", "told", "the operator", ORGANISATION)
+    assert part(text, adding, "content") == "repairs would take a week"
+    assert part(text, adding, "source") == "the operator"
+
+
+def test_nominal_content_without_the_medium(nlp):
+    text = "The regional health office confirmed the outbreak in a statement on Monday."
+    assert_claim(
+        text, only_claim(nlp, text), "the outbreak", "confirmed", "The regional health office", ORGANISATION
+    )
+
+
+def test_not_a_claim(nlp):
+    for text in (
+        "The mayor did not say whether the roads would reopen.",
+        "It is too early to say who was responsible.",
+        "The chef added salt to the soup.",
+        "Residents were told to leave their homes.",
+        "The operator did not say when the plant would restart.",
+    ):
+        assert claims_of(nlp, text) == [], text
+
+
+# --- Quotations ----------------------------------------------------------------------------
+
+
+def test_straight_quotation_before_the_speaker(nlp):
+    text = '"We will not retreat from the border," General Maria Lopez said on Tuesday.'
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "We will not retreat from the border",
+        "said",
+        "General Maria Lopez",
+        PERSON,
+    )
+
+
+def test_curly_quotation_with_inverted_speaker(nlp):
+    text = "“The situation is calm,” said a spokesman for the port authority."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "The situation is calm",
+        "said",
+        "a spokesman for the port authority",
+        ANONYMOUS,
+    )
+
+
+def test_single_curly_quotation(nlp):
+    text = "‘The bridge is safe,’ the engineer said."
+    assert_claim(text, only_claim(nlp, text), "The bridge is safe", "said", "the engineer", ANONYMOUS)
+
+
+def test_quotation_after_a_colon_spans_its_sentences(nlp):
+    text = 'The prosecutor told the court: "The defendant knew what he was doing. He planned it for months."'
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "The defendant knew what he was doing. He planned it for months",
+        "told",
+        "The prosecutor",
+        ANONYMOUS,
+    )
+
+
+def test_mixed_quotation_keeps_inner_marks(nlp):
+    text = "The mayor confirmed that “several buildings” had been “badly damaged” by the storm."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "several buildings” had been “badly damaged” by the storm",
+        "confirmed",
+        "The mayor",
+        ANONYMOUS,
+    )
+
+
+def test_quotation_continued_in_the_next_sentence(nlp):
+    text = "“We are not leaving,” the union leader Petra Novak said. “This plant belongs to its workers.”"
+    first, second = claims_of(nlp, text)
+    assert_claim(text, first, "We are not leaving", "said", "the union leader Petra Novak", PERSON)
+    assert_claim(
+        text, second, "This plant belongs to its workers", None, "the union leader Petra Novak", PERSON
+    )
+
+
+def test_reporting_verbs_inside_quotations_are_not_claims(nlp):
+    text = "“They told us the water was safe,” a resident said."
+    assert_claim(
+        text, only_claim(nlp, text), "They told us the water was safe", "said", "a resident", ANONYMOUS
+    )
+
+
+def test_find_quotations_skips_apostrophes():
+    text = 'Iran’s envoy said ‘no’ and the soldiers’ camp replied “yes” then "maybe".'
+    marks = [text[start : end + 1] for start, end in find_quotations(text)]
+    assert marks == ["‘no’", "“yes”", '"maybe"']
+
+
+# --- Attribution phrases, sources ----------------------------------------------------------
+
+
+def test_according_to_at_the_start(nlp):
+    text = "According to a statement from the mining company, production will resume on Monday."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "production will resume on Monday",
+        "According to",
+        "a statement from the mining company",
+        DOCUMENT,
+    )
+
+
+def test_according_to_at_the_end(nlp):
+    text = "Three bridges were destroyed overnight, according to local police."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "Three bridges were destroyed overnight",
+        "according to",
+        "local police",
+        ORGANISATION,
+    )
+
+
+def test_source_without_relative_clause_but_with_modifiers(nlp):
+    text = "A nurse at the central hospital, who asked not to be named, said the wards were full."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "the wards were full", "said", "A nurse at the central hospital", ANONYMOUS)
+
+
+def test_source_keeps_a_restrictive_relative_clause(nlp):
+    text = "According to engineers who inspected the dam, the spillway had been blocked."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "the spillway had been blocked",
+        "According to",
+        "engineers who inspected the dam",
+        ANONYMOUS,
+    )
+
+
+def test_said_in_a_statement_that(nlp):
+    text = "The firm that runs the mine, Boreal Metals, said in a statement that no workers had been injured."
+    assert_claim(
+        text, only_claim(nlp, text), "no workers had been injured", "said", "Boreal Metals", ORGANISATION
+    )
+
+
+def test_coordinated_sources_form_one_source(nlp):
+    text = "Shells landed near the school, a local official and a teacher told AFP."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "Shells landed near the school",
+        "told",
+        "a local official and a teacher",
+        ANONYMOUS,
+    )
+
+
+def test_name_in_apposition_stands_for_the_title(nlp):
+    text = "A spokesman for the airline, Tomas Berg, said the pilot had followed procedures."
+    assert_claim(
+        text, only_claim(nlp, text), "the pilot had followed procedures", "said", "Tomas Berg", PERSON
+    )
+
+
+def test_anonymity_makes_an_anonymous_official(nlp):
+    text = "Speaking on condition of anonymity, the mayor's deputy said the budget would be cut."
+    assert_claim(
+        text, only_claim(nlp, text), "the budget would be cut", "said", "the mayor's deputy", ANONYMOUS
+    )
+    text = "The mayor's deputy said the budget would be cut."
+    assert only_claim(nlp, text).source_kind == PERSON
+
+
+def test_document_and_organisation_sources(nlp):
+    text = "The study found that air pollution had fallen by a fifth since 2019."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "air pollution had fallen by a fifth since 2019",
+        "found",
+        "The study",
+        DOCUMENT,
+    )
+    text = "Police said two men had been arrested."
+    assert_claim(text, only_claim(nlp, text), "two men had been arrested", "said", "Police", ORGANISATION)
+
+
+def test_passive_report_is_unattributed(nlp):
+    text = "It was reported that the convoy had been stopped near the border."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "the convoy had been stopped near the border",
+        "reported",
+        None,
+        UNATTRIBUTED,
+    )
+    assert only_claim(nlp, text).source_text == ""
+
+
+def test_reportedly_alone_is_an_unattributed_cue(nlp):
+    text = "Two journalists were reportedly detained at the border crossing."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "Two journalists were reportedly detained at the border crossing",
+        "reportedly",
+        None,
+        UNATTRIBUTED,
+        Certainty.HEDGED,
+    )
+
+
+def test_hearsay_adverb_under_a_reporting_verb_only_hedges(nlp):
+    text = "One of the guards allegedly sold the keys, a prison source said."
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "One of the guards allegedly sold the keys",
+        "said",
+        "a prison source",
+        ANONYMOUS,
+        Certainty.HEDGED,
+    )
+
+
+# --- Responsibility claims -----------------------------------------------------------------
+
+
+def test_passive_responsibility_claim(nlp):
+    text = "The bombing was claimed by a little-known militant group."
+    assert_claim(
+        text, only_claim(nlp, text), "The bombing", "claimed", "a little-known militant group", ORGANISATION
+    )
+
+
+def test_responsibility_claim_in_relative_clause(nlp):
+    text = "The ambush, which was claimed by the Southern Front, killed four guards."
+    assert_claim(text, only_claim(nlp, text), "The ambush", "claimed", "the Southern Front", ORGANISATION)
+
+
+def test_active_responsibility_claim(nlp):
+    text = "The rebels claimed responsibility for the ambush on Sunday."
+    assert_claim(text, only_claim(nlp, text), "the ambush", "claimed", "The rebels", ORGANISATION)
+
+
+# --- Pronoun sources -----------------------------------------------------------------------
+
+
+def test_pronoun_resolves_to_the_last_person_source(nlp):
+    text = "Inspector Anna Kovacs said the roads were closed. She added that no one had been hurt."
+    _, second = claims_of(nlp, text)
+    assert_claim(text, second, "no one had been hurt", "added", "She", PERSON)
+    assert second.source_text == "Anna Kovacs"
+
+
+def test_pronoun_skips_incompatible_sources(nlp):
+    text = (
+        "A police officer in the town reported that the fire had spread quickly.\n\n"
+        "The fire service stated that the blaze was under control.\n\n"
+        "He said three houses had burned down."
+    )
+    last = claims_of(nlp, text)[-1]
+    assert_claim(text, last, "three houses had burned down", "said", "He", ANONYMOUS)
+    assert last.source_text == "A police officer in the town"
+
+
+def test_it_and_they_resolve_to_organisations_and_groups(nlp):
+    text = (
+        "The health agency said the water was safe. It added that tests would continue.\n\n"
+        "Local farmers said the dam had leaked for weeks. They warned that crops would fail."
+    )
+    it = claim_with_cue(nlp, text, "added")
+    they = claim_with_cue(nlp, text, "warned")
+    assert (part(text, it, "source"), it.source_text, it.source_kind) == (
+        "It",
+        "The health agency",
+        ORGANISATION,
+    )
+    assert (part(text, they, "source"), they.source_text) == ("They", "Local farmers")
+
+
+def test_pronoun_source_continues_a_quotation(nlp):
+    text = "Minister Jonas Berg opened the plant. “This is a new start,” he said. “Our region needed it.”"
+    quoted, continued = claims_of(nlp, text)
+    for claim in (quoted, continued):
+        assert part(text, claim, "source") == "he"
+        assert claim.source_text == "Jonas Berg"
+        assert claim.source_kind == PERSON
+    assert part(text, continued, "content") == "Our region needed it"
+    assert continued.cue_start is None
+
+
+# --- Certainty -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "certainty"),
+    [
+        ("The company said the spill may have reached the river.", Certainty.HEDGED),
+        ("A preliminary report said the engine had failed.", Certainty.HEDGED),
+        ("The army reportedly said that the pass was closed.", Certainty.HEDGED),
+        ("The opposition rejected preliminary results, the party said.", Certainty.ASSERTED),
+        ("The governor denied that funds had been misused.", Certainty.DENIED),
+        ("The mayor did not confirm that the roads would reopen.", Certainty.DENIED),
+        ("The minister did not deny that she had met the envoy.", Certainty.ASSERTED),
+        ("The ministry dismissed claims that the dam had burst.", Certainty.DENIED),
+    ],
+)
+def test_certainty(nlp, text: str, certainty: Certainty):
+    assert only_claim(nlp, text).certainty == certainty
+
+
+def test_unconfirmed_in_the_same_sentence(nlp):
+    text = (
+        "A local radio station reported that a ferry had capsized, but the coastguard said it was not "
+        "immediately able to confirm the report."
+    )
+    claim = only_claim(nlp, text)
+    assert part(text, claim, "content") == "a ferry had capsized"
+    assert claim.certainty == Certainty.UNCONFIRMED
+
+
+def test_unconfirmed_by_the_next_sentence(nlp):
+    text = (
+        "Farmers said the river had flooded.\n\n"
+        "The militia said it had captured the airport. Its fighters said they had seized two tanks.\n\n"
+        "The claims could not be independently verified."
+    )
+    farmers, airport, tanks = claims_of(nlp, text)
+    assert farmers.certainty == Certainty.ASSERTED
+    assert airport.certainty == tanks.certainty == Certainty.UNCONFIRMED
+
+
+def test_unverified_new_subject_does_not_reach_back(nlp):
+    text = (
+        "The army said the town had been retaken.\n\n"
+        "A video appeared to show tanks in the square, but its authenticity could not be verified."
+    )
+    assert only_claim(nlp, text).certainty == Certainty.ASSERTED
+
+
+# --- Machinery -----------------------------------------------------------------------------
+
+
+def test_matchers_are_built_once_per_vocabulary(nlp):
+    assert claim_matchers(nlp) is claim_matchers(nlp.vocab)
+    suggest_claims(nlp("The mayor said the roads were closed."), 1)
+    assert claim_matchers(nlp) is claim_matchers(nlp.vocab)
+
+
+def test_word_lists_cover_the_required_cues():
+    lexicon = load_lexicon()
+    required = (
+        "say tell claim confirm report add announce deny insist warn write state accuse blame "
+        "acknowledge admit explain note argue"
+    ).split()
+    assert set(required) <= lexicon.reporting
+    assert "according to" in lexicon.attribution
+    assert {"preliminary", "reportedly", "allegedly", "may", "possibly", "initial"} <= lexicon.hedges
+    assert "not immediately able to confirm" in lexicon.unconfirmed
+    assert "could not be independently verified" in lexicon.unconfirmed
+
+
+def test_pipeline_without_parser_suggests_nothing():
+    import spacy
+
+    blank = spacy.blank("en")
+    assert suggest_claims(blank("The mayor said the roads were closed."), 1) == []
+
+
+def test_offsets_are_code_points_after_emoji(nlp):
+    text = "🔥🔥 Fire crews said the blaze was out. “No one was hurt,” the chief told 📻 Radio Norte."
+    claims = claims_of(nlp, text)
+    assert [part(text, c, "content") for c in claims] == ["the blaze was out", "No one was hurt"]
+    assert [part(text, c, "source") for c in claims] == ["Fire crews", "the chief"]
