@@ -1,0 +1,258 @@
+"""The claim panel's model: one row per claim of the open document.
+
+Claims hold offsets only; the texts shown (content, cue, the source with the name it
+resolves to) are read from the session's document and spans when a row is drawn, so a
+relabelled or deleted source span shows at once.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
+
+from models.annotation import Certainty, Claim, SourceKind, Span, Status
+
+if TYPE_CHECKING:
+    from gui.session import DocumentSession
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+SOURCE_KIND_NAMES = {
+    SourceKind.NAMED_PERSON: "named person",
+    SourceKind.NAMED_ORGANISATION: "named organisation",
+    SourceKind.ANONYMOUS_OFFICIAL: "anonymous official",
+    SourceKind.DOCUMENT_REPORT: "document/report",
+    SourceKind.UNATTRIBUTED: "unattributed",
+}
+CERTAINTY_NAMES = {
+    Certainty.ASSERTED: "asserted",
+    Certainty.HEDGED: "hedged",
+    Certainty.UNCONFIRMED: "unconfirmed",
+    Certainty.DENIED: "denied",
+}
+CONTENT_WIDTH = 80
+
+
+def elide(text: str, width: int = CONTENT_WIDTH) -> str:
+    """One line of at most ``width`` characters (white space runs collapsed)."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def part_text(text: str, claim: Claim, part: str) -> str:
+    """The text of a claim's ``content``, ``cue`` or ``source`` mention ("" when unset)."""
+    bounds = claim.parts()[part]
+    return text[bounds[0] : bounds[1]] if bounds else ""
+
+
+def source_name(claim: Claim, spans: dict[int, Span]) -> str:
+    """Who the source is: the free-text name, else the linked entity span's text."""
+    if claim.source_text:
+        return claim.source_text
+    span = spans.get(claim.source_span_id) if claim.source_span_id is not None else None
+    return span.text if span is not None else ""
+
+
+def source_label(claim: Claim, text: str, spans: dict[int, Span]) -> str:
+    """The source as the panel shows it: ``He → a police official in the region`` when
+    the mention refers to someone named elsewhere, else the mention or the name."""
+    mention = " ".join(part_text(text, claim, "source").split())
+    name = " ".join(source_name(claim, spans).split())
+    if mention and name and name != mention:
+        return f"{mention} → {name}"
+    return mention or name
+
+
+class ClaimTableModel(QAbstractTableModel):
+    """Columns: content, source, cue, source kind and certainty (editable), status,
+    origin. Edits are requests: a row changes only when the session announces the saved
+    claim."""
+
+    COLUMNS = ("Content", "Source", "Cue", "Source kind", "Certainty", "Status", "Origin")
+    CONTENT, SOURCE, CUE, KIND, CERTAINTY, STATUS, ORIGIN = range(7)
+    CHOICES: dict[int, tuple[str, dict[Enum, str]]] = {
+        KIND: ("source_kind", SOURCE_KIND_NAMES),
+        CERTAINTY: ("certainty", CERTAINTY_NAMES),
+    }
+
+    change_requested = Signal(int, str, object)  # claim id, undo text, {field: value}
+
+    def __init__(self, session: DocumentSession, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._claims: list[Claim] = []
+
+    # -- data in -----------------------------------------------------------------------
+
+    def reset(self, claims: list[Claim]) -> None:
+        self.beginResetModel()
+        self._claims = sorted(claims, key=_order)
+        self.endResetModel()
+
+    def add(self, claim: Claim) -> None:
+        key = _order(claim)
+        row = next((i for i, c in enumerate(self._claims) if _order(c) > key), len(self._claims))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._claims.insert(row, claim)
+        self.endInsertRows()
+
+    def remove(self, claim_id: int) -> None:
+        row = self.row_of(claim_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._claims[row]
+        self.endRemoveRows()
+
+    def replace(self, claim: Claim) -> None:
+        row = self.row_of(claim.id)
+        if row is None:
+            return
+        if _order(self._claims[row]) == _order(claim):
+            self._claims[row] = claim
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            return
+        # a claim whose content moved changes place: a layout change keeps the selection
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._claims[index.row()].id for index in persistent]
+        self._claims[row] = claim
+        self._claims.sort(key=_order)
+        rows = {c.id: i for i, c in enumerate(self._claims)}
+        moved = [self.index(rows[i], index.column()) for i, index in zip(ids, persistent, strict=True)]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def refresh_sources(self, *_args) -> None:
+        """Entity spans changed: the resolved source names may read differently."""
+        if self._claims:
+            self.dataChanged.emit(self.index(0, self.SOURCE), self.index(len(self._claims) - 1, self.SOURCE))
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def row_of(self, claim_id: int) -> int | None:
+        return next((i for i, c in enumerate(self._claims) if c.id == claim_id), None)
+
+    def claim_at(self, row: int) -> Claim:
+        return self._claims[row]
+
+    def claims(self) -> list[Claim]:
+        return list(self._claims)
+
+    def text_of(self, claim: Claim, part: str) -> str:
+        document = self.session.document
+        return part_text(document.text, claim, part) if document is not None else ""
+
+    def source_label(self, claim: Claim) -> str:
+        document = self.session.document
+        return source_label(claim, document.text if document else "", self.session.spans)
+
+    # -- Qt model ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._claims)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.column() in self.CHOICES:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        claim = self._claims[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(claim, column)
+        if role == Qt.ItemDataRole.EditRole and column in self.CHOICES:
+            return getattr(claim, self.CHOICES[column][0]).value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(claim)
+        if role == Qt.ItemDataRole.ForegroundRole and claim.status == Status.REJECTED:
+            return QBrush(QColor("gray"))
+        if role == Qt.ItemDataRole.FontRole and claim.status == Status.SUGGESTED:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == CLAIM_ID_ROLE:
+            return claim.id
+        return None
+
+    def _display(self, claim: Claim, column: int) -> str:
+        if column == self.CONTENT:
+            return elide(self.text_of(claim, "content"))
+        if column == self.SOURCE:
+            return self.source_label(claim)
+        if column == self.CUE:
+            return " ".join(self.text_of(claim, "cue").split())
+        if column == self.KIND:
+            return SOURCE_KIND_NAMES[claim.source_kind]
+        if column == self.CERTAINTY:
+            return CERTAINTY_NAMES[claim.certainty]
+        if column == self.STATUS:
+            return claim.status.value
+        return claim.origin
+
+    def _tooltip(self, claim: Claim) -> str:
+        lines = [" ".join(self.text_of(claim, "content").split())]
+        if claim.note:
+            lines.append(f"Note: {claim.note}")
+        lines.append(f"by {claim.annotator or '?'} ({claim.origin})")
+        return "\n".join(lines)
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or index.column() not in self.CHOICES:
+            return False
+        claim = self._claims[index.row()]
+        field, names = self.CHOICES[index.column()]
+        choice = type(getattr(claim, field))(value)
+        if choice != getattr(claim, field):
+            self.change_requested.emit(claim.id, f"Set {field.replace('_', ' ')} to {names[choice]}",
+                                       {field: choice})  # fmt: skip
+        return False  # the row changes when the saved claim comes back
+
+
+def _order(claim: Claim) -> tuple[int, int]:
+    return (claim.content_start, claim.id or 0)
+
+
+def fill_choices(combo: QComboBox, names: dict[Enum, str]) -> None:
+    """Items show the analyst's words; item data is the stored value."""
+    for value, name in names.items():
+        combo.addItem(name, value.value)
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box of the choices (source kinds, certainties) for one column."""
+
+    def __init__(self, names: dict[Enum, str], parent=None) -> None:
+        super().__init__(parent)
+        self.names = names
+
+    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:  # noqa: N802
+        combo = QComboBox(parent)
+        fill_choices(combo, self.names)
+        combo.activated.connect(lambda _=0, c=combo: self.commitData.emit(c))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        editor.setCurrentIndex(editor.findData(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(self, editor: QWidget, model, index: Index) -> None:  # noqa: N802
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
