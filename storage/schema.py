@@ -63,7 +63,110 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["claims"].create_index(["status"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial]
+_FTS_UPDATE_TRIGGER = """
+CREATE TRIGGER "documents_au" AFTER UPDATE OF "title", "text" ON "documents" BEGIN
+  INSERT INTO "documents_fts" ("documents_fts", rowid, "title", "text")
+    VALUES('delete', old.rowid, old."title", old."text");
+  INSERT INTO "documents_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END"""
+
+# Per-document counters of accepted and suggested spans and claims, kept by triggers so
+# that every write path (manual edits, suggestions, imports, other processes) keeps them
+# right; the document list sorts and filters on them without touching the spans table.
+_COUNT_CHANGE = """UPDATE documents SET
+    {table}_accepted = {table}_accepted {sign} ({row}.status = 'accepted'),
+    {table}_suggested = {table}_suggested {sign} ({row}.status = 'suggested')
+  WHERE id = {row}.doc_id;"""
+_COUNTER_TRIGGERS = (
+    """CREATE TRIGGER "{table}_count_ai" AFTER INSERT ON "{table}"
+WHEN new.status IN ('accepted', 'suggested') BEGIN
+  {add_new}
+END""",
+    """CREATE TRIGGER "{table}_count_ad" AFTER DELETE ON "{table}"
+WHEN old.status IN ('accepted', 'suggested') BEGIN
+  {remove_old}
+END""",
+    """CREATE TRIGGER "{table}_count_au" AFTER UPDATE OF status, doc_id ON "{table}"
+WHEN old.status IS NOT new.status OR old.doc_id IS NOT new.doc_id BEGIN
+  {remove_old}
+  {add_new}
+END""",
+)
+
+# When a document became done (documents per day); cleared when it is reopened.
+_NOW = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+_DONE_TRIGGERS = (
+    f"""CREATE TRIGGER "documents_done_ai" AFTER INSERT ON documents
+WHEN new.status = 'done' AND new.done_at IS NULL BEGIN
+  UPDATE documents SET done_at = coalesce(new.updated, {_NOW}) WHERE id = new.id;
+END""",
+    f"""CREATE TRIGGER "documents_done_au" AFTER UPDATE OF status ON documents
+WHEN (new.status = 'done') IS NOT (old.status = 'done') BEGIN
+  UPDATE documents SET done_at = CASE WHEN new.status = 'done'
+    THEN coalesce(new.updated, {_NOW}) END WHERE id = new.id;
+END""",
+)
+
+
+_LIST_FILTER_COLUMNS = ["id", "status", "source", "spans_suggested", "claims_suggested"]
+# ORDER BY of each sort key (Repository keeps the same terms); "source" also carries the
+# accepted counters for the per-source statistics.
+_LIST_INDEXES = {
+    "id": ["id"],
+    "title": ["title COLLATE NOCASE", "id"],
+    "source": ["source COLLATE NOCASE", "id", "spans_accepted", "claims_accepted"],
+    "published": ["published", "id"],
+    "language": ["language", "id"],
+    "updated": ["updated", "id"],
+    "annotator": ["annotator COLLATE NOCASE", "id"],
+    "status": ["status", "id"],
+    "entities": ["spans_accepted", "spans_suggested", "id"],
+    "claims": ["claims_accepted", "claims_suggested", "id"],
+}
+
+
+def m002_corpus_workflow(db: sqlite_utils.Database) -> None:
+    """Counters, done dates and indexes for the document list, its filters and the
+    statistics; the FTS update trigger fires only when title or text change (a status or
+    counter update no longer re-indexes the whole text)."""
+    db.execute('DROP TRIGGER IF EXISTS "documents_au"')
+    db.execute(_FTS_UPDATE_TRIGGER)
+    documents = db["documents"]
+    for table in ("spans", "claims"):
+        for status in ("accepted", "suggested"):
+            documents.add_column(f"{table}_{status}", int, not_null_default=0)
+    documents.add_column("done_at", str)
+    for table in ("spans", "claims"):
+        db.execute(
+            f"UPDATE documents SET "
+            f"{table}_accepted = (SELECT count(*) FROM {table} t WHERE t.doc_id = documents.id "
+            f"AND t.status = 'accepted'), "
+            f"{table}_suggested = (SELECT count(*) FROM {table} t WHERE t.doc_id = documents.id "
+            f"AND t.status = 'suggested')"
+        )
+        changes = {
+            "add_new": _COUNT_CHANGE.format(table=table, sign="+", row="new"),
+            "remove_old": _COUNT_CHANGE.format(table=table, sign="-", row="old"),
+        }
+        for template in _COUNTER_TRIGGERS:
+            db.execute(template.format(table=table, **changes))
+    db.execute("UPDATE documents SET done_at = coalesce(updated, created) WHERE status = 'done'")
+    for statement in _DONE_TRIGGERS:
+        db.execute(statement)
+    # One index per sort order of the document list, each also holding the columns the
+    # list filters on, so that any filter in any order is a scan of one narrow index:
+    # the table's rows hold the text and are ten times wider.
+    for name, order in _LIST_INDEXES.items():
+        named = {term.split()[0] for term in order}
+        extra = [c for c in _LIST_FILTER_COLUMNS if c not in named]
+        db.execute(f'CREATE INDEX "idx_documents_list_{name}" ON documents ({", ".join(order + extra)})')
+    db.execute('CREATE INDEX "idx_documents_done_at" ON documents (done_at)')
+    db.execute('CREATE INDEX "idx_spans_label_doc" ON spans (label, status, doc_id)')
+    db.execute('CREATE INDEX "idx_spans_annotator" ON spans (annotator, status)')
+    db.execute('CREATE INDEX "idx_claims_annotator" ON claims (annotator, status)')
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial, m002_corpus_workflow]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,428 @@
+"""The corpus workflow in the main window: the filter bar above the document list,
+keyboard navigation through the list (next, previous, next with suggestions, mark done),
+the status-bar figures, File -> Import... and the statistics dialog.
+
+Installed by ``install_corpus_workflow(window)``; it works through the window's document
+model, session and repository, and keeps the list fresh when another window or process
+writes to the same database: the rows on screen are re-read at every document switch and
+whenever the window is activated.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
+
+from gui.document_filters import DocumentFilterBar
+from gui.import_dialog import ImportDialog
+from gui.stats_view import StatsDialog
+from models.annotation import Status
+from models.corpus import DocumentQuery
+from models.document import DocStatus, Document
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+T = TypeVar("T")
+
+NEXT_KEYS = ("Ctrl+Down",)
+PREVIOUS_KEYS = ("Ctrl+Up",)
+NEXT_UNREVIEWED_KEYS = ("Ctrl+Shift+Down",)
+MARK_DONE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+CORPUS_SHORTCUTS = [
+    ("Ctrl+Down / Ctrl+Up", "Next / previous document in the list"),
+    ("Ctrl+Shift+Down", "Next document with unreviewed suggestions"),
+    ("Ctrl+Enter", "Mark the document done and go to the next one"),
+    ("Ctrl+F", "Search titles and text (Enter: search now; Esc: back to the article)"),
+    ("F5", "Refresh the document list"),
+    ("Ctrl+I", "Import files or folders"),
+]
+_COLUMN_WIDTHS = (260, 90, 85, 45, 70, 60, 80, 120, 80)
+_HIT_COLOUR = QColor("#ffe066")
+_SCAN_CHUNK = 500
+
+
+def guarded(window: MainWindow, what: str, action: Callable[[], T]) -> T | None:
+    """Run a database action for the GUI; a busy or locked database (another window or
+    process writing for longer than the busy timeout) becomes a status-bar message."""
+    try:
+        return action()
+    except sqlite3.OperationalError as exc:
+        window.show_message(f"{what}: the database is busy ({exc}); nothing was lost, try again.")
+        return None
+
+
+class CorpusWorkflow(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.repo = window.repo
+        self.model = window.documents
+        self.view = window.document_list
+        self.session = window.session
+        self.import_dialog: ImportDialog | None = None
+        self.stats_dialog: StatsDialog | None = None
+
+        self.filters = DocumentFilterBar(window.labels)
+        self._wrap_list()
+        self._set_up_view()
+        self._build_status_bar()
+        self._build_actions()
+
+        self.filters.changed.connect(self.apply_filters)
+        self.filters.leave_requested.connect(lambda: window.article.text.setFocus())
+        self.model.search_failed.connect(self._search_failed)
+        self.model.read_failed.connect(window.show_message)
+        self.model.refreshed.connect(self._list_refreshed)
+        self.session.document_opened.connect(self._document_opened)
+        self.session.annotations_changed.connect(self._annotations_changed)
+        window.closing.connect(self.shutdown)
+        window.installEventFilter(self)
+
+        self.filters.set_sources(guarded(window, "Reading sources", self.repo.document_sources) or [])
+        self._list_refreshed()
+
+    # -- construction ------------------------------------------------------------------
+
+    def _wrap_list(self) -> None:
+        """Put the filter bar above the list, in the list's place in the splitter."""
+        splitter = self.window.splitter
+        index = splitter.indexOf(self.view)
+        sizes = splitter.sizes()
+        panel = QWidget()
+        panel.setObjectName("documentPanel")
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(4, 4, 0, 0)
+        layout.addWidget(self.filters)
+        splitter.replaceWidget(index, panel)
+        layout.addWidget(self.view, 1)
+        splitter.setSizes(sizes)
+        self.panel = panel
+
+    def _set_up_view(self) -> None:
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until a click
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            self.view.setColumnWidth(column, width)
+        self.view.setSortingEnabled(True)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+
+    def _build_status_bar(self) -> None:
+        bar = self.window.statusBar()
+        self.done_label = QLabel()
+        self.done_label.setObjectName("doneCount")
+        self.suggestions_label = QLabel()
+        self.suggestions_label.setObjectName("suggestionsLeft")
+        self.model_label = QLabel()
+        self.model_label.setObjectName("modelName")
+        self.model_label.hide()
+        for label in (self.suggestions_label, self.done_label, self.model_label):
+            bar.addPermanentWidget(label)
+        db_label = getattr(self.window, "db_label", None)
+        if db_label is not None:  # keep the database path last, at the right edge
+            bar.removeWidget(db_label)
+            bar.addPermanentWidget(db_label)
+            db_label.show()
+            db_label.setToolTip(f"Database: {self.repo.path}")
+
+    def _action(self, text: str, keys: tuple[str, ...], slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)  # active whichever child has focus
+        return action
+
+    def _build_actions(self) -> None:
+        window = self.window
+        self.next_action = self._action("&Next document", NEXT_KEYS, self.next_document)
+        self.previous_action = self._action("&Previous document", PREVIOUS_KEYS, self.previous_document)
+        self.next_unreviewed_action = self._action(
+            "Next document with &unreviewed suggestions", NEXT_UNREVIEWED_KEYS, self.next_unreviewed
+        )
+        self.mark_done_action = self._action(
+            "Mark &done and go to next", MARK_DONE_KEYS, self.mark_done_and_next
+        )
+        self.reopen_action = self._action("&Reopen document (mark in progress)", (), self.reopen_document)
+        self.find_action = self._action("&Find in documents", ("Ctrl+F",), self.focus_search)
+        self.refresh_action = self._action("&Refresh list", ("F5",), self.refresh_documents)
+        self.stats_action = self._action("&Statistics…", (), self.show_statistics)
+        self.import_action = self._action("&Import…", ("Ctrl+I",), self.show_import_dialog)
+
+        self.go_menu = window.menuBar().addMenu("&Go")
+        for action in (self.next_action, self.previous_action, self.next_unreviewed_action):
+            self.go_menu.addAction(action)
+        self.go_menu.addSeparator()
+        self.go_menu.addAction(self.mark_done_action)
+        self.go_menu.addAction(self.reopen_action)
+        self.go_menu.addSeparator()
+        for action in (self.find_action, self.refresh_action, self.stats_action):
+            self.go_menu.addAction(action)
+        help_menu = getattr(window, "help_menu", None)
+        if help_menu is not None:  # keep Help last
+            window.menuBar().insertMenu(help_menu.menuAction(), self.go_menu)
+        file_menu = window.file_menu
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        file_menu.insertAction(first, self.import_action)
+        file_menu.insertSeparator(first)
+
+    # -- filters and search ------------------------------------------------------------
+
+    def apply_filters(self) -> None:
+        """Show the documents the filter bar selects (sorted as the header says)."""
+        query = self.filters.query(self.model.query)
+        if query.search != self.model.query.search:
+            self.filters.show_search_error(None)
+        self.model.set_query(query)
+        self.mark_search_hits()
+
+    def focus_search(self) -> None:
+        self.filters.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search.selectAll()
+
+    def refresh_documents(self) -> None:
+        """Read the list again (after an import or pre-annotation, or on F5)."""
+        sources = guarded(self.window, "Reading sources", self.repo.document_sources)
+        if sources is not None:
+            self.filters.set_sources(sources)
+        self.model.refresh()
+
+    def _search_failed(self, message: str) -> None:
+        self.filters.show_search_error(message)
+        self.window.show_message(message)
+
+    def _list_refreshed(self) -> None:
+        total = guarded(self.window, "Counting documents", self.repo.document_count)
+        self.filters.show_count(self.model.rowCount(), total if total is not None else self.model.rowCount())
+        self._select_open_document()
+        self.update_counts()
+
+    def mark_search_hits(self) -> None:
+        """Highlight what the search matched in the open article (a transient mark)."""
+        document = self.session.document
+        search = self.model.query.search
+        text = self.window.article.text
+        if document is None or not search:
+            text.set_marks("search", [])
+            return
+        try:
+            hits = self.repo.search_matches(document.id, search)
+        except ValueError:  # SearchError: already reported by the list
+            hits = []
+        except sqlite3.OperationalError as exc:
+            self.window.show_message(f"Search hits not shown: the database is busy ({exc}).")
+            hits = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(_HIT_COLOUR)
+        text.set_marks("search", [(start, end, fmt) for start, end in hits])
+        if hits:
+            text.ensure_visible(hits[0][0])
+
+    # -- navigation --------------------------------------------------------------------
+
+    def current_row(self) -> int | None:
+        document = self.session.document
+        if document is not None:
+            row = self.model.row_of(document.id)
+            if row is not None:
+                return row
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def open_row(self, row: int) -> bool:
+        doc_id = self.model.doc_id_at(row)
+        guarded(self.window, "Opening the document", lambda: self.window.open_document(doc_id))
+        self.view.scrollTo(self.model.index(row, 0))
+        return self.session.document is not None and self.session.document.id == doc_id
+
+    def next_document(self) -> None:
+        self._step(1)
+
+    def previous_document(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if self.model.rowCount() == 0:
+            self.window.show_message("The list is empty: change the filters to see documents.")
+            return
+        row = self.current_row()
+        target = 0 if row is None else row + delta
+        if 0 <= target < self.model.rowCount():
+            self.open_row(target)
+        else:
+            self.window.show_message(
+                "This is the last document in the list."
+                if delta > 0
+                else "This is the first document in the list."
+            )
+
+    def next_unreviewed(self) -> None:
+        """Open the next document in the list that still has suggestions to review,
+        wrapping round to the top."""
+        ids = self.model.ids()
+        if not ids:
+            self.window.show_message("The list is empty: change the filters to see documents.")
+            return
+        row = self.current_row()
+        start = 0 if row is None else row + 1
+        order = list(range(start, len(ids))) + list(range(0, start))
+        for first in range(0, len(order), _SCAN_CHUNK):
+            rows = order[first : first + _SCAN_CHUNK]
+            found = guarded(
+                self.window,
+                "Looking for suggestions",
+                lambda rows=rows: self.repo.documents_with_suggestions([ids[r] for r in rows]),
+            )
+            if found is None:
+                return
+            hit = next((r for r in rows if ids[r] in found), None)
+            if hit is not None:
+                if hit == row:
+                    self.window.show_message("No other document in the list has suggestions to review.")
+                    return
+                if row is not None and hit < row:
+                    self.window.show_message("Wrapped round to the top of the list.")
+                self.open_row(hit)
+                return
+        self.window.show_message("No document in the list has suggestions left to review.")
+
+    def mark_done_and_next(self) -> None:
+        document = self.session.document
+        if document is None:
+            return
+        if not self._set_status(document, DocStatus.DONE, "Not marked done"):
+            return
+        row = self.model.row_of(document.id)
+        if row is not None and row + 1 < self.model.rowCount():
+            self.open_row(row + 1)
+            self.window.show_message(f"Marked done: {document.title}")
+        else:
+            self.window.show_message(f"Marked done: {document.title} (the last document in the list)")
+
+    def reopen_document(self) -> None:
+        document = self.session.document
+        if document is None:
+            return
+        if self._set_status(document, DocStatus.IN_PROGRESS, "Not reopened"):
+            self.window.show_message(f"Reopened: {document.title}")
+
+    def _set_status(self, document: Document, status: DocStatus, what: str) -> bool:
+        def write() -> bool:
+            self.repo.set_document_status(document.id, status)
+            return True
+
+        if not guarded(self.window, what, write):
+            return False
+        document.status = status
+        self.model.refresh_document(document.id)
+        self.update_counts()
+        return True
+
+    # -- following the session --------------------------------------------------------
+
+    def _document_opened(self, document: Document) -> None:
+        self.model.refresh_rows()  # statuses and counts another window may have changed
+        self._select_open_document()
+        self.mark_search_hits()
+        self.update_counts()
+
+    def _annotations_changed(self) -> None:
+        document = self.session.document
+        if document is not None:
+            self.model.refresh_document(document.id)
+        self._update_suggestions()
+
+    def _select_open_document(self) -> None:
+        """Show the open document's row as current without opening it again."""
+        document = self.session.document
+        row = self.model.row_of(document.id) if document is not None else None
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        selection = self.view.selectionModel()
+        if self.view.currentIndex().row() != row:
+            selection.blockSignals(True)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            selection.blockSignals(False)
+            self.view.viewport().update()
+        self.view.scrollTo(index)
+
+    def update_counts(self) -> None:
+        done = guarded(
+            self.window,
+            "Counting documents",
+            lambda: (self.repo.count_documents(DocumentQuery(status="done")), self.repo.document_count()),
+        )
+        if done is not None:
+            self.done_label.setText(f"Done: {done[0]:,} of {done[1]:,}")
+        self._update_suggestions()
+
+    def _update_suggestions(self) -> None:
+        if self.session.document is None:
+            self.suggestions_label.clear()
+            return
+        left = sum(1 for s in self.session.spans.values() if s.status == Status.SUGGESTED)
+        left += sum(1 for c in self.session.claims.values() if c.status == Status.SUGGESTED)
+        self.suggestions_label.setText(f"Suggestions left: {left}")
+
+    def set_model_name(self, text: str, tooltip: str = "", warning: bool = False) -> None:
+        self.model_label.setText(text)
+        self.model_label.setToolTip(tooltip)
+        self.model_label.setStyleSheet("color: #b35900; font-weight: bold;" if warning else "")
+        self.model_label.setVisible(bool(text))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.window and event.type() == QEvent.Type.WindowActivate and self.window.isVisible():
+            self.model.refresh_rows()  # another window may have written meanwhile
+            self.update_counts()
+        return False
+
+    # -- import and statistics ---------------------------------------------------------
+
+    def show_import_dialog(self) -> ImportDialog:
+        if self.import_dialog is None:
+            self.import_dialog = ImportDialog(self.repo.path, self.repo.annotator, self.window)
+            self.import_dialog.imported.connect(self._imported)
+        self.import_dialog.show()
+        self.import_dialog.raise_()
+        return self.import_dialog
+
+    def _imported(self, report) -> None:
+        self.refresh_documents()
+        self.window.show_message(f"Import: {report.summary()}")
+        if self.session.document is None and self.model.rowCount():
+            self.open_row(0)
+
+    def show_statistics(self) -> StatsDialog:
+        if self.stats_dialog is None:
+            self.stats_dialog = StatsDialog(self.repo.path, self.repo.annotator, self.window)
+        self.stats_dialog.show()
+        self.stats_dialog.raise_()
+        self.stats_dialog.refresh()
+        return self.stats_dialog
+
+    def shutdown(self) -> None:
+        """The window is closing: stop background jobs (finished work is kept)."""
+        for dialog in (self.import_dialog, self.stats_dialog):
+            if dialog is not None:
+                dialog.stop()
+
+    def shortcut_lines(self) -> list[tuple[str, str]]:
+        return list(CORPUS_SHORTCUTS)
+
+
+def install_corpus_workflow(window: MainWindow) -> CorpusWorkflow:
+    window.corpus = CorpusWorkflow(window)
+    return window.corpus

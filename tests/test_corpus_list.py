@@ -1,0 +1,267 @@
+"""The document list through the real widgets: columns and counts, sorting by the header
+(SQL, no proxy), filters, full-text search with highlighted hits, and a search the index
+cannot parse becoming a message."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui.document_model import DocumentTableModel
+from models.annotation import Claim, Span, Status
+from models.corpus import SORT_KEYS, DocumentQuery, SearchError
+from models.document import DocStatus
+
+M = DocumentTableModel
+HIT = "#ffe066"
+
+
+def span(repo, doc_id: int, word: str, label: str, status: Status = Status.ACCEPTED) -> Span:
+    text = repo.document(doc_id).text
+    start = text.index(word)
+    return repo.add_span(
+        Span(doc_id=doc_id, start=start, end=start + len(word), label=label, text=word, status=status)
+    )
+
+
+@pytest.fixture
+def corpus(repo, make_document):
+    """Five documents: sources, statuses, accepted and suggested spans and claims."""
+    ids = {
+        "oslo": make_document(
+            "Gas stopped in Oslo on Monday, officials said.", title="oslo outage", source="NTB"
+        ),
+        "baghdad": make_document(
+            "Rockets hit a base near Baghdad. 🙂 Kyiv was quiet.", title="Baghdad rockets", source="AFP"
+        ),
+        "cairo": make_document("Protests in Cairo grew on Friday.", title="cairo protests", source="AFP"),
+        "kyiv": make_document("Drones over Kyiv and Lviv overnight.", title="Kyiv drones", source="Reuters"),
+        "amman": make_document("Water talks in Amman stalled.", title="amman water", source="Reuters"),
+    }
+    span(repo, ids["baghdad"], "Baghdad", "GPE")
+    span(repo, ids["baghdad"], "Kyiv", "GPE", Status.SUGGESTED)
+    span(repo, ids["kyiv"], "Kyiv", "GPE")
+    span(repo, ids["kyiv"], "Lviv", "GPE")
+    span(repo, ids["cairo"], "Cairo", "LOC", Status.SUGGESTED)
+    span(repo, ids["oslo"], "Oslo", "GPE", Status.REJECTED)
+    text = repo.document(ids["oslo"]).text
+    repo.add_claim(
+        Claim(doc_id=ids["oslo"], content_start=0, content_end=text.index(" on"), status=Status.SUGGESTED)
+    )
+    repo.set_document_status(ids["amman"], DocStatus.DONE)
+    return ids
+
+
+def titles(window) -> list[str]:
+    model = window.documents
+    return [model.index(row, M.TITLE).data() for row in range(model.rowCount())]
+
+
+def cell(window, doc_id: int, column: int) -> str:
+    model = window.documents
+    return model.index(model.row_of(doc_id), column).data()
+
+
+def test_columns_show_counts_status_and_are_not_proxied(qtbot, repo, corpus, main_window):
+    window = main_window(repo)
+    assert window.document_list.model() is window.documents  # sorting is SQL, not a proxy
+    headers = [window.documents.headerData(c, Qt.Orientation.Horizontal) for c in range(9)]
+    assert headers == [
+        "Title",
+        "Source",
+        "Published",
+        "Language",
+        "Entities",
+        "Claims",
+        "Status",
+        "Last edited",
+        "Annotator",
+    ]
+    assert cell(window, corpus["baghdad"], M.ENTITIES) == "1 / 1"  # accepted / suggested
+    assert cell(window, corpus["kyiv"], M.ENTITIES) == "2"
+    assert cell(window, corpus["oslo"], M.ENTITIES) == "0"  # the rejected span is not counted
+    assert cell(window, corpus["oslo"], M.CLAIMS) == "0 / 1"
+    assert cell(window, corpus["amman"], M.STATUS) == "done"
+    assert cell(window, corpus["amman"], M.ANNOTATOR) == "tester"
+    assert cell(window, corpus["cairo"], M.SOURCE) == "AFP"
+    assert cell(window, corpus["cairo"], M.LANGUAGE) == "EN"
+    assert window.corpus.filters.count.text() == "5 documents"
+    assert (
+        "text" not in repo.document_list_rows([corpus["oslo"]])[corpus["oslo"]]
+    )  # the list never reads text
+
+
+def test_clicking_the_header_sorts_by_sql(qtbot, repo, corpus, main_window):
+    window = main_window(repo)
+    header = window.document_list.horizontalHeader()
+    assert titles(window) == [
+        "oslo outage",
+        "Baghdad rockets",
+        "cairo protests",
+        "Kyiv drones",
+        "amman water",
+    ]
+
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.rect().topLeft() + _section_centre(header, M.TITLE),
+    )
+    assert titles(window) == [
+        "amman water",
+        "Baghdad rockets",
+        "cairo protests",
+        "Kyiv drones",
+        "oslo outage",
+    ]
+    assert window.documents.query.sort == "title"
+
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.rect().topLeft() + _section_centre(header, M.TITLE),
+    )
+    assert titles(window)[0] == "oslo outage" and window.documents.query.descending
+
+    header.setSortIndicator(M.ENTITIES, Qt.SortOrder.DescendingOrder)
+    assert titles(window)[:2] == ["Kyiv drones", "Baghdad rockets"]
+    # the open document stays open and its row stays current after re-sorting
+    current = window.document_list.currentIndex()
+    assert current.data(Qt.ItemDataRole.UserRole + 1) == window.session.document.id
+
+
+def _section_centre(header, section: int):
+    from PySide6.QtCore import QPoint
+
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    return QPoint(x, header.height() // 2)
+
+
+def test_filters_status_label_unreviewed_and_source(qtbot, repo, corpus, main_window):
+    window = main_window(repo)
+    filters = window.corpus.filters
+
+    filters.status.setCurrentIndex(filters.status.findData("done"))
+    assert titles(window) == ["amman water"]
+    assert filters.count.text() == "1 of 5 documents match"
+    filters.status.setCurrentIndex(0)
+
+    filters.label.setCurrentIndex(filters.label.findData("GPE"))
+    assert titles(window) == ["Baghdad rockets", "Kyiv drones"]  # Oslo's GPE span was rejected
+    filters.label.setCurrentIndex(0)
+
+    qtbot.mouseClick(filters.unreviewed, Qt.MouseButton.LeftButton)
+    assert filters.unreviewed.isChecked()
+    assert titles(window) == ["oslo outage", "Baghdad rockets", "cairo protests"]  # a suggested claim counts
+    qtbot.mouseClick(filters.unreviewed, Qt.MouseButton.LeftButton)
+
+    sources = [filters.source.itemText(i) for i in range(filters.source.count())]
+    assert sources == ["All sources", "AFP (2)", "NTB (1)", "Reuters (2)"]
+    filters.source.setCurrentIndex(filters.source.findData("Reuters"))
+    assert titles(window) == ["Kyiv drones", "amman water"]
+
+    filters.status.setCurrentIndex(filters.status.findData("in_progress"))  # filters combine
+    assert titles(window) == ["Kyiv drones"]  # spans were added: in progress
+
+
+def test_search_filters_the_list_and_highlights_hits_in_the_article(qtbot, repo, corpus, main_window):
+    window = main_window(repo)
+    box = window.corpus.filters.search
+    box.setFocus()
+    qtbot.keyClicks(box, "kyiv")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert titles(window) == ["Baghdad rockets", "Kyiv drones"]
+
+    window.open_document(corpus["baghdad"])
+    hits = _hits(window)
+    assert hits == ["Kyiv"]  # after an emoji: code points, not UTF-16 units, are converted right
+
+    window.open_document(corpus["kyiv"])
+    assert _hits(window) == ["Kyiv"]
+
+    box.clear()  # the clear button: the whole corpus again, and no marks
+    assert len(titles(window)) == 5
+    assert _hits(window) == []
+
+
+def test_typing_searches_after_a_pause_without_enter(qtbot, repo, corpus, main_window):
+    window = main_window(repo)
+    box = window.corpus.filters.search
+    box.setFocus()
+    qtbot.keyClicks(box, "protests")
+    qtbot.waitUntil(lambda: titles(window) == ["cairo protests"], timeout=3000)
+
+
+def test_phrase_and_prefix_queries(qtbot, repo, corpus, main_window):
+    window = main_window(repo)
+    box = window.corpus.filters.search
+    box.setText('"base near"')
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert titles(window) == ["Baghdad rockets"]
+    assert window.article.title.text() == "oslo outage"  # searching does not switch documents
+    qtbot.keyClick(box, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)  # the first result
+    assert window.article.title.text() == "Baghdad rockets"
+    assert _hits(window) == ["base near"] or _hits(window) == ["base", "near"]
+    box.setText("prot*")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert titles(window) == ["cairo protests"]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "oslo AND", "covid-19", "nosuchcolumn: word", "("])
+def test_a_search_syntax_error_is_a_message_not_an_exception(qtbot, repo, corpus, main_window, query):
+    window = main_window(repo)
+    box = window.corpus.filters.search
+    box.setFocus()
+    qtbot.keyClicks(box, query)
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # pytest-qt fails the test on an exception in a slot
+    assert "Search not understood" in window.status_message.text()
+    assert "double quotes" in window.status_message.text()
+    assert "Search not understood" in box.toolTip()
+    assert window.documents.rowCount() == 0
+    assert window.article.text.toPlainText()  # the open article stays as it was
+
+    box.setText("Cairo")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert titles(window) == ["cairo protests"]
+    assert box.styleSheet() == ""
+
+
+def test_repository_search_error_and_match_offsets(repo, corpus):
+    with pytest.raises(SearchError):
+        repo.document_list_ids(DocumentQuery(search='"open'))
+    assert repo.search_matches(corpus["baghdad"], "kyiv") == [(35, 39)]
+    assert repo.document(corpus["baghdad"]).text[35:39] == "Kyiv"
+    assert repo.search_matches(corpus["baghdad"], "") == []
+
+
+def test_every_sort_order_reads_one_narrow_index(repo, corpus):
+    """The list never scans the wide documents table (the text is in it), whatever the
+    sort key and filters: each sort order has a covering index (schema m002)."""
+    for key in SORT_KEYS:
+        for query in (
+            DocumentQuery(sort=key),
+            DocumentQuery(sort=key, status="done", unreviewed=True, source="AFP", search="kyiv", label="GPE"),
+        ):
+            where, args = repo._list_where(query)
+            order = ", ".join(repo_order(key))
+            plan = " | ".join(
+                r[3]
+                for r in repo.db.execute(
+                    f"EXPLAIN QUERY PLAN SELECT id FROM documents{where} ORDER BY {order}", args
+                )
+            )
+            assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan, (key, plan)
+
+
+def repo_order(key: str) -> tuple[str, ...]:
+    from storage.repository import _LIST_ORDER
+
+    return _LIST_ORDER[key]
+
+
+def _hits(window) -> list[str]:
+    """The search marks the article shows: their text, read back from the widget."""
+    text = window.article.text
+    return [
+        s.cursor.selectedText() for s in text.extraSelections() if s.format.background().color().name() == HIT
+    ]
