@@ -1,0 +1,209 @@
+"""File -> Export...: format, status filter, document filter, dev split, destination;
+runs in the background with progress and Cancel; ends with a summary and a button that
+opens the folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.jobs import BackgroundJob
+from storage.exporters.base import ExportError, ExportOptions, export_corpus
+
+FORMAT_TEXT = {
+    "spacy": "spaCy DocBin (.spacy)",
+    "jsonl": "Prodigy-style JSONL (.jsonl)",
+    "conll": "CoNLL-2003 IOB (.conll)",
+    "claims": "Claims JSONL (.jsonl)",
+}
+SUFFIX = {"spacy": ".spacy", "jsonl": ".jsonl", "conll": ".conll", "claims": ".claims.jsonl"}
+
+
+class ExportDialog(QDialog):
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.db_path = Path(db_path)
+        self.job: BackgroundJob | None = None
+        self.report = None
+
+        self.format = QComboBox()
+        for key, text in FORMAT_TEXT.items():
+            self.format.addItem(text, key)
+        self.status = QComboBox()
+        self.status.addItem("Accepted work only (default)", "accepted")
+        self.status.addItem("Everything, with its status (audit)", "all")
+        self.documents = QComboBox()
+        self.documents.addItem("All documents (default)", "all")
+        self.documents.addItem("Only documents marked done", "done")
+        self.dev_fraction = QDoubleSpinBox()
+        self.dev_fraction.setRange(0.0, 0.9)
+        self.dev_fraction.setSingleStep(0.05)
+        self.dev_fraction.setSpecialValueText("no split (one file)")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.destination = QLineEdit(str(Path.home() / "quire-export.spacy"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.destination, 1)
+        where.addWidget(browse)
+
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Annotations", self.status)
+        form.addRow("Documents", self.documents)
+        form.addRow("Dev fraction (spaCy)", self.dev_fraction)
+        form.addRow("Split seed", self.seed)
+        form.addRow("Destination", where)
+
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setPlaceholderText("The summary of the export appears here.")
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.open_folder = self.buttons.addButton("Open folder", QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_folder.setEnabled(False)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        self.open_folder.clicked.connect(self._open_folder)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self.dev_fraction.valueChanged.connect(self._format_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.buttons)
+        self.resize(620, 460)
+        self._format_changed()
+
+    # -- options -----------------------------------------------------------------------
+
+    def options(self) -> ExportOptions:
+        fraction = self.dev_fraction.value()
+        return ExportOptions(
+            format=self.format.currentData(),
+            out=Path(self.destination.text().strip()).expanduser(),
+            status=self.status.currentData(),
+            docs=self.documents.currentData(),
+            dev_fraction=fraction if fraction > 0 else None,
+            seed=self.seed.value(),
+        )
+
+    def _format_changed(self) -> None:
+        fmt = self.format.currentData()
+        is_spacy = fmt == "spacy"
+        self.dev_fraction.setEnabled(is_spacy)
+        self.seed.setEnabled(is_spacy and self.dev_fraction.value() > 0)
+        if not is_spacy:
+            self.dev_fraction.setValue(0.0)
+        self.status.model().item(1).setEnabled(fmt != "conll")  # IOB tags carry no status
+        if fmt == "conll":
+            self.status.setCurrentIndex(0)
+        path = Path(self.destination.text().strip() or "quire-export")
+        if is_spacy and self.dev_fraction.value() > 0:
+            path = path.with_suffix("") if path.suffix else path
+            self.destination.setText(str(path.parent / path.name.split(".")[0]))
+        else:
+            base = path.name.split(".")[0] or "quire-export"
+            self.destination.setText(str(path.parent / (base + SUFFIX[fmt])))
+
+    def _browse(self) -> None:
+        if self.dev_fraction.value() > 0:
+            chosen = QFileDialog.getExistingDirectory(self, "Folder for train.spacy and dev.spacy")
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.destination.text())
+        if chosen:
+            self.destination.setText(chosen)
+
+    # -- running -----------------------------------------------------------------------
+
+    def start_export(self) -> None:
+        options = self.options()
+        try:
+            options.check()
+        except ExportError as exc:
+            self.summary.setPlainText(f"Cannot export: {exc}")
+            return
+        db_path = self.db_path
+        self.job = BackgroundJob(
+            lambda progress, cancelled: export_corpus(db_path, options, progress, cancelled),
+            expected=(ExportError,),
+            parent=self,
+        )
+        self.job.progress.connect(self._progress)
+        self.job.finished.connect(self._finished)
+        self.job.failed.connect(self._failed)
+        self.export_button.setEnabled(False)
+        self.open_folder.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.summary.setPlainText("Exporting…")
+        self.job.start()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total} documents")
+
+    def _finished(self, report) -> None:
+        self.report = report
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.summary.setPlainText("\n".join(report.summary_lines()))
+        self.open_folder.setEnabled(bool(report.files))
+
+    def _failed(self, message: str) -> None:
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.summary.setPlainText(f"Export failed, nothing was written: {message}")
+
+    def _cancel_or_close(self) -> None:
+        if self.job is not None and self.job.is_running():
+            self.job.cancel()
+            self.summary.setPlainText("Cancelling… (no file is left half-written)")
+        else:
+            self.reject()
+
+    def _open_folder(self) -> None:
+        if self.report is not None and self.report.files:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report.files[0].parent)))
+
+    def done(self, result: int) -> None:  # noqa: A003 (Qt override)
+        if self.job is not None:
+            self.job.wait()
+        super().done(result)
+
+
+def install_export(window) -> None:
+    """File -> Export... on the main window."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    action = QAction("&Export…", window)
+    action.setShortcut(QKeySequence("Ctrl+E"))
+    action.triggered.connect(lambda: ExportDialog(window.repo.path, window).exec())
+    actions = window.file_menu.actions()
+    window.file_menu.insertAction(actions[-1] if actions else None, action)
+    window.addAction(action)

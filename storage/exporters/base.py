@@ -1,0 +1,317 @@
+"""The export driver: options, the report, temporary files renamed into place, and the
+loop that streams documents from the repository into one format writer.
+
+A background worker calls ``export_corpus(path, options, progress, cancelled)`` with the
+database path (it then opens its own connection and reads one consistent snapshot);
+``progress(done, total, message)`` is called every few documents and ``cancelled()`` is
+polled before each document. Nothing appears at the output path unless the whole export
+succeeded: a cancelled, failed or ``strict`` export with problems leaves the previous
+file, if any, as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from models.annotation import Claim, Span, Status
+from models.document import DocStatus, Document
+from storage.repository import Repository
+from storage.schema import DatabaseError
+
+FORMATS = ("spacy", "jsonl", "conll", "claims")
+STATUS_CHOICES = ("accepted", "all")
+DOCS_CHOICES = ("all", "done")
+PROGRESS_EVERY = 25
+
+Progress = Callable[[int, int, str], None]
+ExportItem = tuple[Document, list[Span], list[Claim], dict[int, Span]]
+
+
+class ExportError(Exception):
+    """An export that cannot start or cannot write its files (one line, for the user)."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str
+    out: Path
+    status: str = "accepted"  # "accepted": reviewed, accepted work only; "all": every status
+    docs: str = "all"  # "all" documents, or only those marked "done"
+    dev_fraction: float | None = None  # spacy only: share of documents in dev.spacy
+    seed: int = 0
+    strict: bool = False  # any problem: write nothing
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "out", Path(self.out))
+
+    @property
+    def span_status(self) -> Status | None:
+        return Status.ACCEPTED if self.status == "accepted" else None
+
+    @property
+    def doc_status(self) -> DocStatus | None:
+        return DocStatus.DONE if self.docs == "done" else None
+
+    def check(self) -> None:
+        """Raise ExportError for options that do not go together."""
+        if self.format not in FORMATS:
+            raise ExportError(f"unknown format {self.format!r}; use one of {', '.join(FORMATS)}")
+        if self.status not in STATUS_CHOICES:
+            raise ExportError(f"unknown status {self.status!r}; use accepted or all")
+        if self.docs not in DOCS_CHOICES:
+            raise ExportError(f"unknown document choice {self.docs!r}; use all or done")
+        if self.format == "conll" and self.status != "accepted":
+            raise ExportError(
+                "conll tags cannot carry a status; use --status accepted, "
+                "or --format jsonl to export suggestions and rejections"
+            )
+        if self.dev_fraction is not None:
+            if self.format != "spacy":
+                raise ExportError("--dev-fraction applies to --format spacy only")
+            if not 0 < self.dev_fraction < 1:
+                raise ExportError(f"--dev-fraction must be between 0 and 1, not {self.dev_fraction}")
+            if self.out.exists() and not self.out.is_dir():
+                raise ExportError(f"{self.out} is a file; with --dev-fraction --out names a folder")
+        elif self.out.is_dir():
+            raise ExportError(
+                f"{self.out} is a folder; give a file name such as {self.out / ('corpus.' + self.format)}"
+            )
+
+    def targets(self) -> dict[str, Path]:
+        """The files this export writes, by role."""
+        if self.dev_fraction is not None:
+            return {"train": self.out / "train.spacy", "dev": self.out / "dev.spacy"}
+        return {"main": self.out}
+
+
+@dataclass(frozen=True)
+class ExportProblem:
+    """An annotation that is not in the exported file as it is in the database."""
+
+    doc_id: int
+    title: str
+    start: int
+    end: int
+    text: str
+    label: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"document {self.doc_id} ({self.title!r}): {self.label} {self.start}-{self.end} "
+            f"{self.text!r}: {self.reason}"
+        )
+
+
+@dataclass
+class ExportReport:
+    format: str
+    files: list[Path] = field(default_factory=list)  # written, renamed into place
+    documents: int = 0
+    spans_by_label: Counter[str] = field(default_factory=Counter)
+    spans_by_status: Counter[str] = field(default_factory=Counter)
+    entities: int = 0  # spans written as doc.ents or IOB entities
+    claims: int = 0
+    split: dict[str, int] = field(default_factory=dict)  # documents per file (spacy split)
+    problems: list[ExportProblem] = field(default_factory=list)
+    overlaps: list[ExportProblem] = field(default_factory=list)  # in doc.spans only, not doc.ents
+    cancelled: bool = False
+    failed: str = ""  # why nothing was written
+
+    def count_span(self, span: Span) -> None:
+        self.spans_by_label[span.label] += 1
+        self.spans_by_status[Status(span.status).value] += 1
+
+    def add_problem(self, document: Document, span: Span, reason: str) -> ExportProblem:
+        found = ExportProblem(
+            document.id or 0,
+            document.title,
+            span.start,
+            span.end,
+            document.text[span.start : span.end],
+            span.label,
+            reason,
+        )
+        self.problems.append(found)
+        return found
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        if self.cancelled:
+            lines.append("export cancelled; no file was written")
+        elif self.failed:
+            lines.append(f"nothing written: {self.failed}")
+        else:
+            lines.append("wrote " + ", ".join(str(p) for p in self.files))
+        split = f" ({', '.join(f'{k} {v}' for k, v in self.split.items())})" if self.split else ""
+        lines.append(f"documents: {self.documents}{split}")
+        total = sum(self.spans_by_label.values())
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.spans_by_status.items()))
+        lines.append(f"spans: {total}" + (f" ({statuses})" if statuses else ""))
+        lines.extend(f"  {label:<14}{count:>8}" for label, count in sorted(self.spans_by_label.items()))
+        if self.format in ("spacy", "conll"):
+            lines.append(f"entities: {self.entities}")
+        if self.format in ("jsonl", "claims"):
+            lines.append(f"claims: {self.claims}")
+        if self.overlaps:
+            lines.append(f"overlapping spans kept in doc.spans['sc'] but not doc.ents: {len(self.overlaps)}")
+        lines.append(f"problems: {len(self.problems)}")
+        return lines
+
+
+class AtomicFile:
+    """A file written under a hidden temporary name beside its target and renamed over
+    it by ``commit``; ``discard`` removes the temporary file and leaves the target alone."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temp = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+        self.handle: IO[Any] | None = None
+
+    def open(self, mode: str = "w") -> IO[Any]:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        if "b" in mode:
+            self.handle = open(self.temp, mode)
+        else:
+            self.handle = open(self.temp, mode, encoding="utf-8", newline="\n")
+        return self.handle
+
+    def close(self) -> None:
+        if self.handle is not None and not self.handle.closed:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+
+    def commit(self) -> None:
+        self.close()
+        os.replace(self.temp, self.target)
+
+    def discard(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.temp.unlink(missing_ok=True)
+
+
+class FormatWriter(Protocol):
+    def add(self, item: ExportItem) -> None: ...
+
+    def finish(self) -> None:
+        """Complete the temporary files (the driver then renames them into place)."""
+
+    def close(self) -> None:
+        """Release what the writer holds, finished or not."""
+
+
+def export_corpus(
+    source: Repository | str | Path,
+    options: ExportOptions,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ExportReport:
+    """Export the corpus as ``options`` say; returns the report. Raises ExportError when
+    the export cannot start or a file cannot be written."""
+    options.check()
+    if isinstance(source, Repository):
+        return _export(source, options, progress, cancelled)
+    if not Path(source).exists():
+        raise ExportError(f"no database at {source}")
+    try:
+        repo = Repository(source)
+    except DatabaseError as exc:
+        raise ExportError(str(exc)) from None
+    try:
+        with repo.read_snapshot():
+            return _export(repo, options, progress, cancelled)
+    finally:
+        repo.close()
+
+
+def _export(
+    repo: Repository,
+    options: ExportOptions,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ExportReport:
+    doc_status = options.doc_status
+    total = repo.export_document_count(doc_status)
+    report = ExportReport(options.format)
+    files = {role: AtomicFile(path) for role, path in options.targets().items()}
+    try:
+        writer = _make_writer(options, files, report, repo)
+        with closing(writer):
+            for done, item in enumerate(repo.iter_export(options.span_status, doc_status)):
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    break
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total, item[0].title)
+                writer.add(item)
+                report.documents += 1
+            else:
+                writer.finish()
+        if report.cancelled:
+            _discard(files)
+            return report
+        if options.strict and report.problems:
+            report.failed = f"{len(report.problems)} problem(s) and --strict"
+            _discard(files)
+        else:
+            for file in files.values():
+                file.commit()
+                report.files.append(file.target)
+    except OSError as exc:
+        _discard(files)
+        raise ExportError(f"cannot write {options.out}: {exc.strerror or exc}") from None
+    except BaseException:
+        _discard(files)
+        raise
+    if progress is not None:
+        progress(total, total, "")
+    return report
+
+
+def _discard(files: dict[str, AtomicFile]) -> None:
+    for file in files.values():
+        file.discard()
+
+
+def _make_writer(
+    options: ExportOptions, files: dict[str, AtomicFile], report: ExportReport, repo: Repository
+) -> FormatWriter:
+    if options.format == "spacy":
+        from storage.exporters.docbin import SpacyWriter
+
+        dev_ids: set[int] = set()
+        if options.dev_fraction:
+            doc_status = options.doc_status
+            doc_ids = repo.document_ids(doc_status.value if doc_status else None)
+            dev_ids = dev_split(doc_ids, options.dev_fraction, options.seed)
+        return SpacyWriter(files, report, dev_ids, with_all_statuses=options.status == "all")
+    if options.format == "jsonl":
+        from storage.exporters.jsonl import JsonlWriter
+
+        return JsonlWriter(files["main"], report)
+    if options.format == "conll":
+        from storage.exporters.conll import ConllWriter
+
+        return ConllWriter(files["main"], report)
+    from storage.exporters.claims import ClaimsWriter
+
+    return ClaimsWriter(files["main"], report)
+
+
+def dev_split(doc_ids: list[int], fraction: float, seed: int) -> set[int]:
+    """The documents that go to dev: ``fraction`` of them (at least one, and never all
+    when there are two or more), chosen by ``seed`` so that a rerun splits the same way."""
+    if not doc_ids:
+        return set()
+    count = min(max(1, round(fraction * len(doc_ids))), max(1, len(doc_ids) - 1))
+    return set(random.Random(seed).sample(sorted(doc_ids), count))

@@ -1,0 +1,205 @@
+"""spaCy training data: DocBin files (``.spacy``) that ``spacy train`` loads as they are.
+
+Per document: accepted spans as ``doc.ents`` (without overlaps: the longest of
+overlapping spans wins, as ``spacy.util.filter_spans`` chooses) and every accepted span in
+``doc.spans["sc"]``; with every status exported, suggestions and rejections go to
+``doc.spans["suggested"]`` and ``doc.spans["rejected"]``, never to ``doc.ents``.
+
+``DocBin.to_disk`` holds every document of the corpus in memory, several times over while
+it serialises. ``DocBinWriter`` writes the same file with memory that does not grow with
+the corpus: documents go through a small ``DocBin`` (so that what is stored per document
+is exactly what spaCy stores), its arrays are spooled to anonymous temporary files, and
+the msgpack message is assembled from the spools through a streaming zlib compressor.
+"""
+
+from __future__ import annotations
+
+import struct
+import tempfile
+import zlib
+from array import array
+from typing import TYPE_CHECKING
+
+from models.annotation import Span, Status
+from models.document import Document
+from storage.exporters.alignment import ExportTokenizer, align
+from storage.exporters.base import AtomicFile, ExportItem, ExportProblem, ExportReport
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as TokenSpan
+
+COPY_CHUNK = 1 << 20
+SPAN_GROUPS = {Status.ACCEPTED: "sc", Status.SUGGESTED: "suggested", Status.REJECTED: "rejected"}
+
+
+class DocBinWriter:
+    """Adds spaCy Docs one at a time to a DocBin file; ``finish`` writes it."""
+
+    BUFFER_DOCS = 256
+
+    def __init__(self, file: AtomicFile) -> None:
+        from spacy.tokens import DocBin
+        from srsly.msgpack import Packer
+
+        self.file = file
+        # one packer for every item: srsly builds a new one per msgpack_dumps call, and
+        # building one scans the installed packages' entry points (about 1 ms)
+        self._pack = Packer(use_bin_type=True).pack
+        self.count = 0
+        self._bin = DocBin()
+        self._lengths = array("i")
+        spool_dir = file.target.parent
+        spool_dir.mkdir(parents=True, exist_ok=True)
+        # spools beside the output, not in /tmp, which may be a RAM disk
+        self._spools = {
+            name: tempfile.TemporaryFile(dir=spool_dir, prefix=".quire-spool-")
+            for name in ("tokens", "spaces", "cats", "flags", "span_groups")
+        }
+
+    def add(self, doc: Doc) -> None:
+        self._bin.add(doc)
+        self.count += 1
+        if len(self._bin) >= self.BUFFER_DOCS:
+            self._drain()
+
+    def _drain(self) -> None:
+        held = self._bin
+        spools = self._spools
+        for tokens, spaces in zip(held.tokens, held.spaces, strict=True):
+            spools["tokens"].write(tokens.tobytes("C"))
+            spools["spaces"].write(spaces.tobytes("C"))
+            self._lengths.append(tokens.shape[0])
+        for name, items in (("cats", held.cats), ("flags", held.flags), ("span_groups", held.span_groups)):
+            spools[name].write(b"".join(self._pack(item) for item in items))
+        for items in (held.tokens, held.spaces, held.cats, held.flags, held.span_groups):
+            items.clear()
+
+    def finish(self) -> None:
+        """Write the message ``DocBin.to_bytes`` would write, compressed the same way."""
+        import numpy
+
+        self._drain()
+        held = self._bin
+        out = self.file.open("wb")
+        compressor = zlib.compressobj()
+
+        def emit(data: bytes) -> None:
+            out.write(compressor.compress(data))
+
+        def emit_spool(name: str, as_array: bool) -> None:
+            spool = self._spools[name]
+            size = spool.tell()
+            emit(_array_header(self.count) if as_array else _bin_header(size))
+            spool.seek(0)
+            while chunk := spool.read(COPY_CHUNK):
+                emit(chunk)
+
+        pack = self._pack
+        emit(b"\x89")  # a msgpack map of the 9 entries below
+        emit(pack("version") + pack(held.version) + pack("attrs") + pack(held.attrs))
+        emit(pack("tokens"))
+        emit_spool("tokens", as_array=False)
+        emit(pack("spaces"))
+        emit_spool("spaces", as_array=False)
+        emit(pack("lengths") + pack(numpy.asarray(self._lengths, dtype="int32").tobytes("C")))
+        strings = sorted(held.strings)
+        emit(pack("strings") + _array_header(len(strings)))
+        for start in range(0, len(strings), 4096):
+            emit(b"".join(pack(s) for s in strings[start : start + 4096]))
+        for name in ("cats", "flags", "span_groups"):
+            emit(pack(name))
+            emit_spool(name, as_array=True)
+        out.write(compressor.flush())
+
+    def close(self) -> None:
+        for spool in self._spools.values():
+            spool.close()
+
+
+def _array_header(n: int) -> bytes:
+    if n < 16:
+        return bytes([0x90 | n])
+    return b"\xdc" + struct.pack(">H", n) if n < 1 << 16 else b"\xdd" + struct.pack(">I", n)
+
+
+def _bin_header(n: int) -> bytes:
+    if n < 1 << 8:
+        return b"\xc4" + struct.pack(">B", n)
+    return b"\xc5" + struct.pack(">H", n) if n < 1 << 16 else b"\xc6" + struct.pack(">I", n)
+
+
+class SpacyWriter:
+    """The ``spacy`` format: one DocBin, or ``train``/``dev`` DocBins split by document."""
+
+    def __init__(
+        self,
+        files: dict[str, AtomicFile],
+        report: ExportReport,
+        dev_ids: set[int],
+        with_all_statuses: bool,
+    ) -> None:
+        self.report = report
+        self.tokenize = ExportTokenizer()
+        self.dev_ids = dev_ids
+        self.with_all_statuses = with_all_statuses
+        self.bins: dict[str, DocBinWriter] = {}
+        try:
+            for role, file in files.items():
+                self.bins[role] = DocBinWriter(file)
+        except BaseException:
+            self.close()
+            raise
+
+    def add(self, item: ExportItem) -> None:
+        document, spans, _claims, _linked = item
+        doc = self.build(document, spans)
+        role = "main" if "main" in self.bins else ("dev" if document.id in self.dev_ids else "train")
+        self.bins[role].add(doc)
+        if role != "main":
+            self.report.split[role] = self.bins[role].count
+
+    def build(self, document: Document, spans: list[Span]) -> Doc:
+        from spacy.util import filter_spans
+
+        doc = self.tokenize(document)
+        groups: dict[Status, list[TokenSpan]] = {status: [] for status in SPAN_GROUPS}
+        for span, token_span in align(doc, document, spans, self.report, "left out of the DocBin"):
+            if token_span is not None:
+                groups[Status(span.status)].append(token_span)
+                self.report.count_span(span)
+        accepted = groups[Status.ACCEPTED]
+        ents = filter_spans(accepted)
+        if len(ents) < len(accepted):
+            self._report_overlaps(document, accepted, ents)
+        doc.ents = ents
+        self.report.entities += len(ents)
+        doc.spans["sc"] = accepted
+        if self.with_all_statuses:
+            doc.spans["suggested"] = groups[Status.SUGGESTED]
+            doc.spans["rejected"] = groups[Status.REJECTED]
+        return doc
+
+    def _report_overlaps(self, document: Document, accepted: list[TokenSpan], ents: list[TokenSpan]) -> None:
+        kept = {(e.start_char, e.end_char, e.label_) for e in ents}
+        for token_span in accepted:
+            key = (token_span.start_char, token_span.end_char, token_span.label_)
+            if key not in kept:
+                self.report.overlaps.append(
+                    ExportProblem(
+                        document.id or 0,
+                        document.title,
+                        *key[:2],
+                        token_span.text,
+                        key[2],
+                        "overlaps a longer entity: in doc.spans['sc'] only",
+                    )
+                )
+
+    def finish(self) -> None:
+        for writer in self.bins.values():
+            writer.finish()
+
+    def close(self) -> None:
+        for writer in self.bins.values():
+            writer.close()

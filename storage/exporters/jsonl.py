@@ -1,0 +1,296 @@
+"""Prodigy-style JSONL: export, and reading annotations back on import.
+
+One task per document: ``text``, ``meta`` (``doc_id``, ``title``, ``source``,
+``published`` and the document's own metadata), ``tokens`` (``text, start, end, id, ws``),
+``spans`` (``start, end, token_start, token_end`` with an inclusive end token as Prodigy
+has it, ``label``, ``text``, ``status``, ``origin``, ``annotator``, ``created``),
+``claims`` (as in the claims format, plus ``source_span_index``: the position in
+``spans`` of the span the source is linked to), ``language``, ``doc_status``,
+``answer: "accept"``, ``_input_hash`` and ``_task_hash``.
+
+A span that does not align with the tokens keeps its offsets but has no token indices;
+the export report lists it. ``python main.py import`` reads the file back: into an empty
+database it reproduces the documents, spans and claims (ids and update times aside).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from models.annotation import AnnotationError, Certainty, Claim, SourceKind, Span, Status, validate_range
+from models.document import DocStatus, Document
+from storage.exporters.alignment import ExportTokenizer, align
+from storage.exporters.base import AtomicFile, ExportItem, ExportReport
+from storage.exporters.claims import claim_record, dumps
+from storage.repository import Repository
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Origin of annotations read from a JSONL file that does not say where they came from.
+IMPORTED = "import:jsonl"
+_META_KEYS = ("doc_id", "title", "source", "published")
+
+
+class JsonlWriter:
+    def __init__(self, file: AtomicFile, report: ExportReport) -> None:
+        self.report = report
+        self.tokenize = ExportTokenizer()
+        self.out = file.open("w")
+
+    def add(self, item: ExportItem) -> None:
+        document, spans, claims, linked = item
+        tokens = self.tokenize(document)
+        self.out.write(dumps(task_record(document, tokens, spans, claims, linked, self.report)) + "\n")
+
+    def finish(self) -> None:
+        """Lines are complete as written."""
+
+    def close(self) -> None:
+        """The driver closes the file."""
+
+
+def task_record(
+    document: Document,
+    tokens: Doc,
+    spans: list[Span],
+    claims: list[Claim],
+    linked: dict[int, Span],
+    report: ExportReport,
+) -> dict[str, Any]:
+    from murmurhash import hash as murmur
+
+    index_of = {span.id: i for i, span in enumerate(spans)}
+    claim_records = []
+    for claim in claims:
+        record = claim_record(claim, document.text, linked)
+        record["source_span_index"] = index_of.get(claim.source_span_id)
+        claim_records.append(record)
+    report.claims += len(claims)
+    meta = {key: value for key, value in document.meta.items() if key not in _META_KEYS}
+    input_hash = murmur(json.dumps({"text": document.text}, ensure_ascii=False))
+    task_key = [[s.start, s.end, s.label] for s in spans]
+    return {
+        "text": document.text,
+        "meta": {
+            "doc_id": document.id,
+            "title": document.title,
+            "source": document.source,
+            "published": document.published,
+            **meta,
+        },
+        "language": document.language,
+        "doc_status": DocStatus(document.status).value,
+        "tokens": token_records(tokens, document.text),
+        "spans": span_records(tokens, document, spans, report),
+        "claims": claim_records,
+        "answer": "accept",
+        "_input_hash": input_hash,
+        "_task_hash": murmur(json.dumps([input_hash, task_key], ensure_ascii=False)),
+    }
+
+
+def span_records(tokens: Doc, document: Document, spans: list[Span], report: ExportReport) -> list[dict]:
+    """Every span, with Prodigy's token indices where it aligns (the report lists the
+    others)."""
+    records = []
+    for span, token_span in align(tokens, document, spans, report, "exported without token indices"):
+        record = {"start": span.start, "end": span.end}
+        if token_span is not None:
+            record.update(token_start=token_span.start, token_end=token_span.end - 1)
+        record.update(
+            label=span.label,
+            text=span.text,
+            status=Status(span.status).value,
+            origin=span.origin,
+            annotator=span.annotator,
+            created=span.created,
+        )
+        records.append(record)
+        report.count_span(span)
+    return records
+
+
+def token_records(tokens: Doc, text: str) -> list[dict[str, Any]]:
+    """Prodigy's tokens of ``text``, from the Doc's arrays: making a Token object for each
+    token costs more than the rest of the record."""
+    from spacy.attrs import IDX, SPACY
+
+    starts, spaces = tokens.to_array([IDX, SPACY]).T.tolist() if len(tokens) else ([], [])
+    ends = [following - space for following, space in zip([*starts[1:], len(text)], spaces, strict=True)]
+    return [
+        {"text": text[start:end], "start": start, "end": end, "id": i, "ws": bool(space)}
+        for i, (start, end, space) in enumerate(zip(starts, ends, spaces, strict=True))
+    ]
+
+
+def restore_annotations(repo: Repository, doc_id: int, text: str, record: dict[str, Any]) -> list[str]:
+    """Store the spans and claims of an exported JSONL record, and the document's status
+    when the record has one; returns a line for each thing that could not be restored.
+
+    Records from other tools (Prodigy) work too: spans without a status take the
+    answer's (``reject``: rejected, else accepted), without an origin ``import:jsonl``,
+    without an annotator the record's ``_annotator_id`` or the repository's annotator."""
+    problems: list[str] = []
+    defaults = _Defaults(
+        Status.REJECTED if record.get("answer") == "reject" else Status.ACCEPTED,
+        _string(record, "_annotator_id", "") or repo.annotator,
+    )
+    stored = _restore_spans(repo, doc_id, text, _list(record, "spans", problems), defaults, problems)
+    _restore_claims(repo, doc_id, text, _list(record, "claims", problems), stored, defaults, problems)
+    if record.get("doc_status") is not None:
+        try:
+            repo.set_document_status(doc_id, DocStatus(record["doc_status"]))
+        except ValueError:
+            problems.append(f"unknown doc_status {record['doc_status']!r}; kept the document's status")
+    return problems
+
+
+@dataclass(frozen=True)
+class _Defaults:
+    """What a record from another tool leaves out."""
+
+    status: Status
+    annotator: str
+
+
+def _restore_spans(
+    repo: Repository, doc_id: int, text: str, raws: list[Any], defaults: _Defaults, problems: list[str]
+) -> dict[int, Span]:
+    """The stored spans by their position in the record."""
+    candidates: list[tuple[int, Span]] = []
+    for i, raw in enumerate(raws):
+        try:
+            candidates.append((i, _span(doc_id, text, raw, defaults)))
+        except ValueError as exc:
+            problems.append(f"span {i + 1}: {exc}")
+    results = repo.restore_spans(doc_id, [span for _, span in candidates]) if candidates else []
+    stored: dict[int, Span] = {}
+    for (i, span), result in zip(candidates, results, strict=True):
+        if isinstance(result, Span):
+            stored[i] = result
+        else:
+            problems.append(f"span {i + 1} ({span.label} {span.start}-{span.end}): {result}")
+    return stored
+
+
+def _restore_claims(
+    repo: Repository,
+    doc_id: int,
+    text: str,
+    raws: list[Any],
+    spans: dict[int, Span],
+    defaults: _Defaults,
+    problems: list[str],
+) -> None:
+    claims: list[tuple[int, Claim]] = []
+    for i, raw in enumerate(raws):
+        try:
+            claim, warning = _claim(doc_id, text, raw, spans, defaults)
+        except ValueError as exc:
+            problems.append(f"claim {i + 1}: {exc}")
+            continue
+        claims.append((i, claim))
+        if warning:
+            problems.append(f"claim {i + 1}: {warning}")
+    results = repo.restore_claims(doc_id, [claim for _, claim in claims]) if claims else []
+    for (i, _), result in zip(claims, results, strict=True):
+        if isinstance(result, AnnotationError):
+            problems.append(f"claim {i + 1}: {result}")
+
+
+def _string(raw: dict[str, Any], key: str, default: str) -> str:
+    value = raw.get(key)
+    return value if isinstance(value, str) else default
+
+
+def _list(record: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(f'"{key}" must be a list; none restored')
+        return []
+    return value
+
+
+def _range(raw: Any, text: str, what: str) -> tuple[int, int]:
+    """``start``/``end`` of a span or claim part, checked against the text (and against
+    its ``text``, when given). ValueError says what is wrong."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{what} must be an object with start and end")
+    start, end = raw.get("start"), raw.get("end")
+    if type(start) is not int or type(end) is not int:
+        raise ValueError(f"{what} needs integer start and end")
+    validate_range(text, start, end)
+    if "text" in raw and raw["text"] != text[start:end]:
+        raise AnnotationError(
+            f"{what} text {raw['text']!r} does not match the document at {start}-{end} ({text[start:end]!r})"
+        )
+    return start, end
+
+
+def _span(doc_id: int, text: str, raw: Any, defaults: _Defaults) -> Span:
+    start, end = _range(raw, text, "span")
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError("span has no label")
+    return Span(
+        doc_id,
+        start,
+        end,
+        label,
+        text[start:end],
+        status=Status(raw.get("status", defaults.status)),
+        origin=_string(raw, "origin", "") or IMPORTED,
+        annotator=_string(raw, "annotator", defaults.annotator),
+        created=_string(raw, "created", ""),
+    )
+
+
+def _claim(
+    doc_id: int, text: str, raw: Any, spans: dict[int, Span], defaults: _Defaults
+) -> tuple[Claim, str]:
+    """The claim of a record (with its source linked to a restored span) and a warning
+    when a link could not be restored."""
+    if not isinstance(raw, dict):
+        raise ValueError("must be an object")
+    content = _range(raw.get("content"), text, "content")
+    cue = _range(raw["cue"], text, "cue") if raw.get("cue") is not None else (None, None)
+    source = _range(raw["source"], text, "source") if raw.get("source") is not None else (None, None)
+    source_span_id, warning = _source_link(raw, spans)
+    claim = Claim(
+        doc_id,
+        *content,
+        *cue,
+        *source,
+        source_span_id=source_span_id,
+        source_text=_string(raw, "source_text", ""),
+        source_kind=SourceKind(raw.get("source_kind", SourceKind.UNATTRIBUTED)),
+        certainty=Certainty(raw.get("certainty", Certainty.ASSERTED)),
+        status=Status(raw.get("status", defaults.status)),
+        origin=_string(raw, "origin", "") or IMPORTED,
+        annotator=_string(raw, "annotator", defaults.annotator),
+        note=_string(raw, "note", ""),
+        created=_string(raw, "created", ""),
+    )
+    return claim, warning
+
+
+def _source_link(raw: dict[str, Any], spans: dict[int, Span]) -> tuple[int | None, str]:
+    index = raw.get("source_span_index")
+    if type(index) is int and index in spans:
+        return spans[index].id, ""
+    wanted = raw.get("source_span")
+    if not isinstance(wanted, dict):
+        return None, ""
+    key = (wanted.get("start"), wanted.get("end"), wanted.get("label"))
+    matches = sorted((s for s in spans.values() if s.key == key), key=lambda s: s.status == Status.REJECTED)
+    if matches:
+        return matches[0].id, ""
+    return None, (
+        f"its source entity {key[2]} {key[0]}-{key[1]} is not among the record's spans; "
+        "kept the claim without the link"
+    )
