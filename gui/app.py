@@ -46,7 +46,9 @@ def create_main_window(db_path: str | Path | None = None, model: str | None = No
     from gui.preannotate_ui import install_preannotation
 
     repo = open_repository(db_path)
-    window = MainWindow(repo, default_labels())
+    labels = default_labels()
+    repo.save_labels(labels)  # the database records the label set it was annotated with
+    window = MainWindow(repo, labels)
     if nlp:
         install_preannotation(window, model).start()
     window.open_first_document()

@@ -89,8 +89,12 @@ class EntityPanel(QWidget):
         self.table.setColumnHidden(SpanTableModel.START, True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(SpanTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column in (SpanTableModel.LABEL, SpanTableModel.STATUS, SpanTableModel.ORIGIN):
+        for column in (SpanTableModel.LABEL, SpanTableModel.STATUS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # origins such as "spacy:en_core_web_sm@3.8.0" are long: elided, full text in the tooltip
+        header.setSectionResizeMode(SpanTableModel.ORIGIN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(SpanTableModel.ORIGIN, 110)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItems([ALL] + [s.value for s in Status])

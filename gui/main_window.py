@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,8 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from gui.article_view import ArticleView
+from gui.claim_panel import CLAIM_HELP, install_claim_panel
+from gui.corpus import CORPUS_SHORTCUTS, guarded, install_corpus_workflow
 from gui.document_model import DOC_ID_ROLE, DocumentTableModel
 from gui.entity_panel import EntityPanel
+from gui.export_dialog import install_export
+from gui.keys import REVIEW_HELP
 from gui.session import DocumentSession
 from models.annotation import Span
 from models.document import Document
@@ -26,6 +30,8 @@ from storage.repository import Repository
 
 
 class MainWindow(QMainWindow):
+    closing = Signal()  # background services stop on this
+
     def __init__(self, repo: Repository, labels: LabelSet, settings: QSettings | None = None) -> None:
         super().__init__()
         self.repo = repo
@@ -67,6 +73,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect()
+        install_claim_panel(self)
+        install_export(self)
+        install_corpus_workflow(self)
         self._restore_layout()
 
     # -- construction ------------------------------------------------------------------
@@ -96,6 +105,10 @@ class MainWindow(QMainWindow):
                 action.setText(f"Label as {label.name}\t{label.key}")
             action.triggered.connect(lambda _=False, name=label.name: self.article.text._apply_label(name))
             annotate.addAction(action)
+        accept_all = annotate.addAction("Accept all suggestions in this document", self.session.accept_all_suggestions)
+        accept_all.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.addAction(accept_all)
+        annotate.addSeparator()
         more = annotate.addMenu("More labels")
         for name in self.labels.extra_names():
             more.addAction(name, lambda name=name: self.article.text._apply_label(name))
@@ -119,6 +132,9 @@ class MainWindow(QMainWindow):
         text.span_clicked.connect(session.select_span)
         text.delete_requested.connect(session.delete_span)
         text.relabel_requested.connect(session.relabel_span)
+        text.key_action.connect(session.review)
+        self.entity_panel.table.key_action.connect(session.review)
+        self.entity_panel.table.label_key.connect(self._label_key)
         self.entity_panel.span_activated.connect(self._span_activated_in_panel)
         self.entity_panel.delete_requested.connect(session.delete_span)
         self.entity_panel.model.relabel_requested.connect(session.relabel_span)
@@ -142,7 +158,7 @@ class MainWindow(QMainWindow):
             return
         doc_id = current.data(DOC_ID_ROLE)
         if self.session.document is None or self.session.document.id != doc_id:
-            self.session.open_document(doc_id)
+            guarded(self, "Opening the document", lambda: self.session.open_document(doc_id))
 
     def _document_opened(self, document: Document) -> None:
         self.article.show_document(document, list(self.session.spans.values()))
@@ -198,6 +214,12 @@ class MainWindow(QMainWindow):
         self.article.text.mark_span(span_id, scroll=span_id is not None)
         self.entity_panel.select_span(span_id)
 
+    def _label_key(self, key: int) -> None:
+        label = self.labels.by_key(key)
+        span_id = self.session.selected_span_id
+        if label is not None and span_id is not None:
+            self.session.relabel_span(span_id, label.name)
+
     def _span_activated_in_panel(self, span_id: int | None) -> None:
         self.session.select_span(span_id)
 
@@ -212,6 +234,14 @@ class MainWindow(QMainWindow):
         self.status_message.setText(text)
         self.statusBar().showMessage(text, 8000)
 
+    def set_model_name(self, text: str, tooltip: str = "", warning: bool = False) -> None:
+        """The spaCy model in use, shown in the status bar ("" hides it)."""
+        self.corpus.set_model_name(text, tooltip, warning)
+
+    def refresh_documents(self) -> None:
+        """Read the document list again (after background work added or changed documents)."""
+        self.corpus.refresh_documents()
+
     def shortcut_lines(self) -> list[tuple[str, str]]:
         lines = [(str(label.key), f"Label selection / relabel selected span as {label.name}")
                  for label in self.labels if label.key is not None]  # fmt: skip
@@ -219,6 +249,10 @@ class MainWindow(QMainWindow):
             ("Click", "Select the span under the mouse (click again: next overlapping span)"),
             ("Delete", "Delete the selected span"),
             ("Esc", "Clear the selection"),
+            *REVIEW_HELP,
+            *CLAIM_HELP,
+            ("Ctrl+P / Ctrl+Shift+P", "Pre-annotate this document / the corpus with spaCy"),
+            *CORPUS_SHORTCUTS,
             ("Ctrl+Z", "Undo"),
             ("Ctrl+Shift+Z", "Redo"),
         ]
@@ -247,4 +281,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        self.closing.emit()
         super().closeEvent(event)

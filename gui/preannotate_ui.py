@@ -22,8 +22,6 @@ class Preannotation(QObject):
         super().__init__(window)
         self.window = window
         self.service = NlpService(str(window.repo.path), model_name, self)
-        self.model_label = QLabel("Model: loading…")
-        self.model_label.setObjectName("modelLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("preannotateProgress")
         self.progress.setMaximumWidth(220)
@@ -34,7 +32,7 @@ class Preannotation(QObject):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.time_left)
         bar.addPermanentWidget(self.cancel_button)
-        bar.addPermanentWidget(self.model_label)
+        window.set_model_name("Model: loading…")
         self._show_progress(False)
         self.warning = ""
         self._requested: set[int] | None = None
@@ -61,6 +59,10 @@ class Preannotation(QObject):
         self.service.finished.connect(self._finished)
         self.service.failed.connect(self._failed)
         window.closing.connect(self.service.shutdown)
+
+    @property
+    def model_label(self) -> QLabel:
+        return self.window.corpus.model_label
 
     def start(self) -> None:
         """Load the model once the event loop runs, i.e. after the window is painted."""
@@ -97,21 +99,16 @@ class Preannotation(QObject):
         self.warning = warning
         name = origin.split(":", 1)[-1]
         if warning:
-            self.model_label.setText(f"⚠ Model: {name} (manual only)")
-            self.model_label.setStyleSheet("color: #b35900; font-weight: bold;")
-            self.model_label.setToolTip(warning)
+            self.window.set_model_name(f"⚠ Model: {name} (manual only)", warning, warning=True)
             self.window.show_message(warning)
         else:
-            self.model_label.setText(f"Model: {name}")
-            self.model_label.setToolTip(origin)
+            self.window.set_model_name(f"Model: {name}", origin)
         self.document_action.setEnabled(not warning)
         self.corpus_action.setEnabled(not warning)
 
     def _model_failed(self, message: str) -> None:
         self.warning = message
-        self.model_label.setText("⚠ Model: not loaded")
-        self.model_label.setToolTip(message)
-        self.model_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.window.set_model_name("⚠ Model: not loaded", message, warning=True)
         self.window.show_message(message)
 
     def _progress(self, done: int, total: int, message: str, seconds_left: float) -> None:

@@ -412,8 +412,9 @@ class DocumentSession(QObject):
         if full:
             stored = self.repo.replace_claim(claim)
         else:
-            fields = ("content_start", "content_end", "cue_start", "cue_end", "source_start", "source_end",
-                      "source_span_id", "source_text", "source_kind", "certainty", "status", "note")  # fmt: skip
+            fields = ("content_start", "content_end", "cue_start", "cue_end", "source_start",
+                      "source_end", "source_span_id", "source_text", "source_kind", "certainty",
+                      "status", "note")  # fmt: skip
             stored = self.repo.update_claim(claim.id, **{name: getattr(claim, name) for name in fields})
         self.claims[stored.id] = stored
         self.claim_changed.emit(old, stored)

@@ -11,7 +11,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from models.annotation import (
     validate_claim,
     validate_span,
 )
+from models.corpus import DocumentQuery, SearchError
 from models.document import DocStatus, Document, text_hash
 from models.labels import LabelSet
 from storage.schema import connect
@@ -33,6 +33,27 @@ from storage.schema import connect
 _SPAN_FIELDS = ("id", "doc_id", "start", "end", "label", "text", "status", "origin",
                 "annotator", "created", "updated")  # fmt: skip
 _CLAIM_FIELDS = tuple(Claim.__dataclass_fields__)
+
+# The document list: its columns, and the ORDER BY of each sort key (each has an index).
+_LIST_COLUMNS = ("id", "title", "source", "published", "language", "status", "annotator", "updated",
+                 "spans_accepted", "spans_suggested", "claims_accepted", "claims_suggested")  # fmt: skip
+_LIST_ORDER = {
+    "id": ("id",),
+    "title": ("title COLLATE NOCASE", "id"),
+    "source": ("source COLLATE NOCASE", "id"),
+    "published": ("published", "id"),
+    "language": ("language", "id"),
+    "entities": ("spans_accepted", "spans_suggested", "id"),
+    "claims": ("claims_accepted", "claims_suggested", "id"),
+    "status": ("status", "id"),
+    "updated": ("updated", "id"),
+    "annotator": ("annotator COLLATE NOCASE", "id"),
+}
+_HIT_OPEN, _HIT_CLOSE = "\ue000", "\ue001"  # private-use characters around search hits
+_ANNOTATOR_KEYS = ("documents_done", "spans_accepted", "spans_suggested", "spans_rejected",
+                   "claims_accepted", "claims_suggested", "claims_rejected")  # fmt: skip
+_SOURCE_KEYS = ("documents", "done", "spans_accepted", "spans_suggested", "claims_accepted",
+                "claims_suggested")  # fmt: skip
 
 
 def now() -> str:
@@ -329,7 +350,7 @@ class Repository:
         def grouped(sql: str) -> dict[str, int]:
             return {key: count for key, count in self.db.execute(sql)}
 
-        return {
+        stats = {
             "documents": {
                 "total": self.document_count(),
                 "by_status": grouped("SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"),
@@ -344,6 +365,429 @@ class Repository:
                 "by_status": grouped("SELECT status, count(*) FROM claims GROUP BY status ORDER BY status"),
             },
         }  # fmt: skip
+        stats.update(self.corpus_stats())
+        return stats
+
+    # -- suggestions -------------------------------------------------------------------
+
+    def document_languages(self, doc_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """Language of every document, or of those ``doc_ids`` that exist, in id order."""
+        if doc_ids is None:
+            rows = list(self.db.execute("SELECT id, language FROM documents ORDER BY id"))
+        else:
+            rows = sorted(self._rows_for_documents(
+                "SELECT id, language FROM documents WHERE id IN ({ids})", sorted(set(doc_ids))))  # fmt: skip
+        return {doc_id: language or "en" for doc_id, language in rows}
+
+    def document_texts(self, doc_ids: list[int]) -> list[tuple[int, str]]:
+        """``(id, text)`` of existing documents among ``doc_ids``, in the order given:
+        batch jobs read texts a batch at a time instead of loading the corpus."""
+        texts = dict(self._rows_for_documents("SELECT id, text FROM documents WHERE id IN ({ids})", doc_ids))
+        return [(doc_id, texts[doc_id]) for doc_id in doc_ids if doc_id in texts]
+
+    def apply_suggestions(
+        self, doc_id: int, spans: Iterable[Span], claims: Iterable[Claim] = ()
+    ) -> dict[str, int]:
+        """Store a model's suggestions for one document; see ``apply_suggestion_batch``."""
+        return self.apply_suggestion_batch([(doc_id, spans, claims)])
+
+    def apply_suggestion_batch(
+        self, batch: Iterable[tuple[int, Iterable[Span], Iterable[Claim]]]
+    ) -> dict[str, int]:
+        """Store suggestions, ``(doc_id, spans, claims)`` per document, in one transaction
+        (joining the caller's), all with status ``suggested``. Nothing stored is changed
+        or deleted: a span whose ``(start, end, label)`` or a claim whose ``key`` is
+        already stored for its document, in any status, is skipped, so reviewed work stays
+        as it is and a rejected suggestion is not made again; nor is a span suggested over
+        a range already accepted under another label. A claim whose source mention
+        is exactly a stored span is linked to it. Returns counts of added and skipped
+        items. Raises AnnotationError, storing nothing, for a range that does not fit."""
+        batch = [(doc_id, list(spans), list(claims)) for doc_id, spans, claims in batch]
+        ids = list(dict.fromkeys(doc_id for doc_id, _, _ in batch))
+        stamp = now()
+        with self.transaction():
+            texts = dict(self.document_texts(ids))
+            if len(texts) < len(ids):
+                raise AnnotationError(f"no document {next(i for i in ids if i not in texts)}")
+            span_rows, spans_skipped = self._new_span_rows(batch, texts, stamp)
+            self.db["spans"].insert_all(span_rows)
+            claim_rows, claims_skipped = self._new_claim_rows(batch, texts, stamp)
+            self.db["claims"].insert_all(claim_rows)
+        return {
+            "spans_added": len(span_rows), "spans_skipped": spans_skipped,
+            "claims_added": len(claim_rows), "claims_skipped": claims_skipped,
+        }  # fmt: skip
+
+    def _new_span_rows(
+        self, batch: list, texts: dict[int, str], stamp: str
+    ) -> tuple[list[dict[str, Any]], int]:
+        known = set(self._rows_for_documents(
+            "SELECT doc_id, start, end, label FROM spans WHERE doc_id IN ({ids})", list(texts)))  # fmt: skip
+        # A range an analyst accepted under any label is settled: a relabelled suggestion
+        # (GPE -> LOC) must not come back under its old label on the next run.
+        settled = set(self._rows_for_documents(
+            "SELECT doc_id, start, end FROM spans WHERE status = 'accepted' AND doc_id IN ({ids})",
+            list(texts)))  # fmt: skip
+        rows, skipped = [], 0
+        for doc_id, spans, _ in batch:
+            for span in spans:
+                if span.doc_id != doc_id:
+                    raise AnnotationError(f"span of document {span.doc_id} given for {doc_id}")
+                validate_span(texts[doc_id], span, [])
+                if (doc_id, *span.key) in known or (doc_id, span.start, span.end) in settled:
+                    skipped += 1
+                    continue
+                known.add((doc_id, *span.key))
+                row = _span_row(span)
+                del row["id"]
+                row.update(status=Status.SUGGESTED.value, created=stamp, updated=stamp)
+                rows.append(row)
+        return rows, skipped
+
+    def _new_claim_rows(
+        self, batch: list, texts: dict[int, str], stamp: str
+    ) -> tuple[list[dict[str, Any]], int]:
+        ids = list(texts)
+        known = set(self._rows_for_documents(
+            "SELECT doc_id, content_start, content_end, cue_start, cue_end FROM claims "
+            "WHERE doc_id IN ({ids})", ids))  # fmt: skip
+        # accepted spans last, so that a link prefers reviewed work over a suggestion
+        sources = {(doc_id, start, end): span_id for span_id, doc_id, start, end, _ in sorted(
+            self._rows_for_documents(
+                "SELECT id, doc_id, start, end, status = 'accepted' FROM spans "
+                "WHERE doc_id IN ({ids}) AND status != 'rejected'", ids),
+            key=lambda row: (row[4], -row[0]))}  # fmt: skip
+        rows, skipped = [], 0
+        for doc_id, _, claims in batch:
+            for claim in claims:
+                if claim.doc_id != doc_id:
+                    raise AnnotationError(f"claim of document {claim.doc_id} given for {doc_id}")
+                validate_claim(texts[doc_id], claim)
+                if (doc_id, *claim.key) in known:
+                    skipped += 1
+                    continue
+                known.add((doc_id, *claim.key))
+                row = _claim_row(claim)
+                del row["id"]
+                row.update(status=Status.SUGGESTED.value, created=stamp, updated=stamp)
+                if claim.source_span_id is None and claim.source_start is not None:
+                    row["source_span_id"] = sources.get((doc_id, claim.source_start, claim.source_end))
+                rows.append(row)
+        return rows, skipped
+
+    def _rows_for_documents(self, sql: str, doc_ids: list[int]) -> Iterator[tuple]:
+        """Rows of ``sql``, whose ``{ids}`` stands for the placeholders of ``doc_ids``
+        (asked 500 at a time, under SQLite's limit on parameters)."""
+        for first in range(0, len(doc_ids), 500):
+            chunk = doc_ids[first : first + 500]
+            yield from self.db.execute(sql.format(ids=",".join("?" * len(chunk))), chunk)
+
+    # -- export ------------------------------------------------------------------------
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        """Reads inside the block all see one state of the file, while other connections
+        go on writing (WAL). Use it only on a connection no other thread writes through."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+
+    def export_document_count(self, doc_status: DocStatus | None = None) -> int:
+        if doc_status is None:
+            return self.document_count()
+        sql = "SELECT count(*) FROM documents WHERE status = ?"
+        return self.db.execute(sql, [DocStatus(doc_status).value]).fetchone()[0]
+
+    def iter_export(
+        self,
+        status: Status | None = Status.ACCEPTED,
+        doc_status: DocStatus | None = None,
+        chunk_size: int = 200,
+    ) -> Iterator[tuple[Document, list[Span], list[Claim], dict[int, Span]]]:
+        """Documents in id order, each with its spans (by start, end, id) and claims (by
+        content start, id) of ``status`` (``None``: every status), read ``chunk_size``
+        documents at a time so that memory does not grow with the corpus. The fourth item
+        maps the id of every span a claim names as its source to that span, whatever its
+        status."""
+        after = None
+        while True:
+            sql, args = "SELECT * FROM documents WHERE 1", []
+            if after is not None:
+                sql, args = sql + " AND id > ?", [after]
+            if doc_status is not None:
+                sql, args = sql + " AND status = ?", [*args, DocStatus(doc_status).value]
+            docs = [_document_from_row(r) for r in self._dict_rows(sql + " ORDER BY id LIMIT ?", [*args, chunk_size])]
+            if not docs:
+                return
+            after = docs[-1].id
+            ids = [d.id for d in docs]
+            span_rows = self._export_rows("spans", ids, status, "start, end, id", self._SPAN_ORDER)
+            spans = {doc_id: [self._span_from_tuple(r) for r in rows] for doc_id, rows in span_rows.items()}
+            claim_rows = self._export_rows("claims", ids, status, "content_start, id", _CLAIM_FIELDS)
+            claims = {
+                doc_id: [_claim_from_row(dict(zip(_CLAIM_FIELDS, r, strict=True))) for r in rows]
+                for doc_id, rows in claim_rows.items()
+            }
+            by_id = {s.id: s for group in spans.values() for s in group}
+            wanted = {c.source_span_id for group in claims.values() for c in group} - {None}
+            missing = sorted(wanted - by_id.keys())
+            if missing:
+                marks = ",".join("?" * len(missing))
+                rows = self._dict_rows(f"SELECT * FROM spans WHERE id IN ({marks})", missing)
+                by_id.update((r["id"], _span_from_row(r)) for r in rows)
+            for doc in docs:
+                doc_claims = claims.get(doc.id, [])
+                linked = {c.source_span_id: by_id[c.source_span_id] for c in doc_claims
+                          if c.source_span_id in by_id}  # fmt: skip
+                yield doc, spans.get(doc.id, []), doc_claims, linked
+
+    def _export_rows(
+        self, table: str, doc_ids: list[int], status: Status | None, order: str, fields: tuple[str, ...]
+    ) -> dict[int, list[tuple]]:
+        """Rows of ``fields`` (``doc_id`` first) by document. Tuples, not dicts: an export
+        reads every span of the corpus."""
+        columns = ", ".join(f'"{name}"' for name in fields)
+        sql = f"SELECT {columns} FROM {table} WHERE doc_id IN ({','.join('?' * len(doc_ids))})"
+        args: list[Any] = list(doc_ids)
+        if status is not None:
+            # "+status": SQLite would otherwise pick the status index and read every span
+            # of that status for each chunk (quadratic in the corpus) instead of the chunk's
+            sql += " AND +status = ?"
+            args.append(Status(status).value)
+        grouped: dict[int, list[tuple]] = {}
+        for row in self.db.execute(f"{sql} ORDER BY doc_id, {order}", args):
+            grouped.setdefault(row[0], []).append(row)
+        return grouped
+
+    _SPAN_ORDER = tuple(Span.__dataclass_fields__)  # the columns in the order Span takes them
+
+    @staticmethod
+    def _span_from_tuple(row: tuple) -> Span:
+        """``_span_from_row`` for a row of ``_SPAN_ORDER``."""
+        doc_id, start, end, label, text, status, origin, annotator, span_id, created, updated = row
+        return Span(doc_id, start, end, label, text, Status(status), origin, annotator or "", span_id,
+                    created, updated)  # fmt: skip
+
+    def restore_spans(self, doc_id: int, spans: Iterable[Span]) -> list[Span | AnnotationError]:
+        """Store spans read back from an export exactly as they were (status, origin,
+        annotator, even an empty one, and creation time), in one transaction. Returns, in
+        order, each stored span or the reason it was refused. A rejected span may repeat
+        another span (negative evidence), as after reviewing; two identical spans that
+        are not rejected may not."""
+        results: list[Span | AnnotationError] = []
+        with self.transaction():
+            text = self._text_of(doc_id)
+            kept = {s.key for s in self.spans(doc_id) if s.status != Status.REJECTED}
+            for span in spans:
+                span = span.with_changes(doc_id=doc_id, id=None)
+                try:
+                    validate_span(text, span, [])
+                    if span.status != Status.REJECTED and span.key in kept:
+                        raise AnnotationError(
+                            f"{span.label} span {span.start}-{span.end} ({span.text!r}) already exists"
+                        )
+                except AnnotationError as exc:
+                    results.append(exc)
+                    continue
+                if span.status != Status.REJECTED:
+                    kept.add(span.key)
+                results.append(self._insert_restored(span, "spans", _span_row))
+            self._after_restore(doc_id, [r for r in results if isinstance(r, Span)])
+        return results
+
+    def restore_claims(self, doc_id: int, claims: Iterable[Claim]) -> list[Claim | AnnotationError]:
+        """``restore_spans`` for claims; a claim's ``source_span_id`` must name a span of
+        the same document (or be ``None``)."""
+        results: list[Claim | AnnotationError] = []
+        with self.transaction():
+            text = self._text_of(doc_id)
+            span_ids = {s.id for s in self.spans(doc_id)}
+            for claim in claims:
+                claim = claim.with_changes(doc_id=doc_id, id=None)
+                try:
+                    validate_claim(text, claim)
+                    if claim.source_span_id is not None and claim.source_span_id not in span_ids:
+                        raise AnnotationError(f"source span {claim.source_span_id} is not in document {doc_id}")
+                except AnnotationError as exc:
+                    results.append(exc)
+                    continue
+                results.append(self._insert_restored(claim, "claims", _claim_row))
+            self._after_restore(doc_id, [r for r in results if isinstance(r, Claim)])
+        return results
+
+    def _insert_restored(self, item: Any, table: str, to_row: Any) -> Any:
+        """Insert without sqlite-utils' per-row table introspection (an import restores
+        hundreds of thousands of rows); the annotator is kept as it is, even empty."""
+        stamp = now()
+        stored = item.with_changes(created=item.created or stamp, updated=stamp)
+        row = to_row(stored)
+        del row["id"]
+        columns = ", ".join(f'"{name}"' for name in row)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+        )
+        return stored.with_changes(id=cursor.lastrowid)
+
+    def _after_restore(self, doc_id: int, stored: list[Any]) -> None:
+        names = {item.annotator for item in stored if item.annotator}
+        if names:
+            self.db["annotators"].insert_all(
+                [{"name": name, "created": now()} for name in sorted(names)], pk="name", ignore=True
+            )
+        if stored:
+            self._mark_in_progress(doc_id)
+
+    # -- corpus ------------------------------------------------------------------------
+
+    def document_list_ids(self, query: DocumentQuery) -> list[int]:
+        """Ids of the documents ``query`` selects, in its order (sorted by SQL over an
+        index); the list reads their other columns a page at a time."""
+        where, args = self._list_where(query)
+        direction = " DESC" if query.descending else ""
+        order = ", ".join(term + direction for term in _LIST_ORDER[query.sort])
+        rows = self._list_execute(f"SELECT id FROM documents{where} ORDER BY {order}", args, query)
+        return [r[0] for r in rows]
+
+    def count_documents(self, query: DocumentQuery | None = None) -> int:
+        where, args = self._list_where(query or DocumentQuery())
+        return self._list_execute(f"SELECT count(*) FROM documents{where}", args, query)[0][0]
+
+    def document_list_rows(self, doc_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """What the document list shows of each of ``doc_ids`` (never the text)."""
+        found: dict[int, dict[str, Any]] = {}
+        for first in range(0, len(doc_ids), 500):
+            chunk = doc_ids[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._dict_rows(f"SELECT {', '.join(_LIST_COLUMNS)} FROM documents "
+                                       f"WHERE id IN ({marks})", chunk):  # fmt: skip
+                found[row["id"]] = row
+        return found
+
+    def documents_with_suggestions(self, doc_ids: list[int]) -> set[int]:
+        """Those of ``doc_ids`` that have suggested spans or claims left to review."""
+        found: set[int] = set()
+        for first in range(0, len(doc_ids), 500):
+            chunk = doc_ids[first : first + 500]
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(chunk))}) "
+                "AND (spans_suggested > 0 OR claims_suggested > 0)", chunk))  # fmt: skip
+        return found
+
+    def document_sources(self) -> list[tuple[str, int]]:
+        """Every source with its number of documents, by name."""
+        return list(self.db.execute(
+            "SELECT source, count(*) FROM documents GROUP BY source COLLATE NOCASE, source "
+            "ORDER BY source COLLATE NOCASE, source"))  # fmt: skip
+
+    def search_matches(self, doc_id: int, search: str) -> list[tuple[int, int]]:
+        """Code-point ranges of the text of ``doc_id`` that the full-text ``search``
+        matches (the index's own tokenizer decides what matches)."""
+        if not search.strip():
+            return []
+        rows = self._list_execute(
+            "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts "
+            "WHERE documents_fts MATCH ? AND rowid = ?",
+            [_HIT_OPEN, _HIT_CLOSE, search, doc_id], DocumentQuery(search=search),
+        )  # fmt: skip
+        if not rows or rows[0][0] is None:
+            return []
+        marked, text = rows[0][0], self._text_of(doc_id)
+        if _HIT_OPEN in text or _HIT_CLOSE in text:
+            return []  # the markers would be ambiguous in this text
+        ranges, removed, start = [], 0, 0
+        for position, char in enumerate(marked):
+            if char == _HIT_OPEN:
+                start = position - removed
+                removed += 1
+            elif char == _HIT_CLOSE:
+                ranges.append((start, position - removed))
+                removed += 1
+        return ranges
+
+    def corpus_stats(self) -> dict[str, Any]:
+        """The corpus figures of ``stats()``: per annotator (the last to touch each span,
+        claim or done document), per source, documents done per day (UTC), and spans per
+        label and status."""
+        by_annotator: dict[str, dict[str, int]] = {}
+
+        def annotator(name: str | None) -> dict[str, int]:
+            return by_annotator.setdefault(name or "", dict.fromkeys(_ANNOTATOR_KEYS, 0))
+
+        for table in ("spans", "claims"):
+            for name, status, count in self.db.execute(
+                f"SELECT annotator, status, count(*) FROM {table} GROUP BY annotator, status"
+            ):
+                annotator(name)[f"{table}_{status}"] = count
+        for name, count in self.db.execute(
+            "SELECT annotator, count(*) FROM documents WHERE status = 'done' GROUP BY annotator"
+        ):
+            annotator(name)["documents_done"] = count
+        by_source = {
+            source or "": dict(zip(_SOURCE_KEYS, counts))
+            for source, *counts in self.db.execute(
+                "SELECT source, count(*), sum(status = 'done'), sum(spans_accepted), "
+                "sum(spans_suggested), sum(claims_accepted), sum(claims_suggested) "
+                "FROM documents GROUP BY source ORDER BY source"
+            )
+        }
+        done_per_day = dict(self.db.execute(
+            "SELECT substr(done_at, 1, 10) AS day, count(*) FROM documents "
+            "WHERE done_at IS NOT NULL GROUP BY day ORDER BY day"))  # fmt: skip
+        return {
+            "by_annotator": dict(sorted(by_annotator.items())),
+            "by_source": by_source,
+            "done_per_day": done_per_day,
+            "spans_by_label_status": self.spans_by_label_status(),
+        }
+
+    def spans_by_label_status(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for label, status, count in self.db.execute(
+            "SELECT label, status, count(*) FROM spans GROUP BY label, status ORDER BY label, status"
+        ):
+            counts.setdefault(label, {})[status] = count
+        return counts
+
+    def _list_where(self, query: DocumentQuery) -> tuple[str, list[Any]]:
+        # Unary "+" keeps every filter off index lookups: the scan stays on the sort order's
+        # narrow covering index (a few MB for 100,000 documents) and tests each entry there;
+        # looking matches up in the wide table (the text is in it) costs ten times more.
+        clauses: list[str] = []
+        args: list[Any] = []
+        if query.status:
+            clauses.append("+status = ?")
+            args.append(DocStatus(query.status).value)
+        if query.source is not None:
+            clauses.append("+source = ?")
+            args.append(query.source)
+        if query.unreviewed:
+            clauses.append("(spans_suggested > 0 OR claims_suggested > 0)")
+        if query.label:
+            clauses.append("+id IN (SELECT doc_id FROM spans WHERE label = ? AND status != 'rejected')")
+            args.append(query.label)
+        if query.search.strip():
+            clauses.append("+id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            args.append(query.search)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def _list_execute(self, sql: str, args: list[Any], query: DocumentQuery | None) -> list[tuple]:
+        """Run a list query; a search the FTS5 parser refuses becomes ``SearchError``."""
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if query is None or not query.search.strip() or "locked" in message or "busy" in message:
+                raise
+            raise SearchError(
+                f"Search not understood ({message}). Put words with punctuation in double "
+                'quotes, e.g. "covid-19"; operators are AND, OR, NOT, "a phrase", prefix*.'
+            ) from None
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -382,7 +826,7 @@ def _span_from_row(row: dict[str, Any]) -> Span:
 
 
 def _claim_row(claim: Claim) -> dict[str, Any]:
-    row = asdict(claim)
+    row = {name: getattr(claim, name) for name in _CLAIM_FIELDS}  # asdict deep-copies: slow
     row["status"] = Status(claim.status).value
     row["source_kind"] = SourceKind(claim.source_kind).value
     row["certainty"] = Certainty(claim.certainty).value

@@ -1,0 +1,146 @@
+"""Quire: the GUI by default, headless sub-commands for scripts (see docs/DESIGN.md).
+
+    python main.py [--db PATH]
+    python main.py import      --db PATH FILE_OR_DIR...
+    python main.py preannotate --db PATH [--model NAME_OR_PATH] [--docs all|ID,ID...]
+    python main.py export      --db PATH --format spacy|jsonl|conll|claims --out PATH ...
+    python main.py stats       --db PATH [--json]
+
+Errors exit with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _open_repository(path: str, must_exist: bool = False):
+    from storage.repository import Repository
+    from storage.schema import DatabaseError
+
+    if must_exist and not Path(path).exists():
+        raise CliError(f"no database at {path}; create one with: python main.py import --db {path} FILES")
+    try:
+        return Repository(path)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from storage.importers import import_paths
+
+    repo = _open_repository(args.db)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if name and not args.quiet:
+            print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
+
+    report = import_paths(repo, args.paths, progress=progress)
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    print(report.summary())
+    if report.problems and not report.imported and not report.duplicates:
+        return EXIT_USAGE
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    repo = _open_repository(args.db, must_exist=True)
+    stats = repo.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, sort_keys=True))
+        return 0
+    print(f"documents: {stats['documents']['total']}  " + _pairs(stats["documents"]["by_status"]))
+    print(f"spans:     {stats['spans']['total']}  " + _pairs(stats["spans"]["by_status"]))
+    for label, count in stats["spans"]["by_label"].items():
+        print(f"  {label:<12}{count:>8}")
+    print(f"claims:    {stats['claims']['total']}  " + _pairs(stats["claims"]["by_status"]))
+    print("annotators (documents done, spans accepted / rejected, claims accepted):")
+    for name, counts in stats["by_annotator"].items():
+        print(f"  {name or '(none)':<20}{counts['documents_done']:>8}{counts['spans_accepted']:>8}"
+              f"{counts['spans_rejected']:>8}{counts['claims_accepted']:>8}")  # fmt: skip
+    print("sources (documents, done):")
+    for name, counts in stats["by_source"].items():
+        print(f"  {name or '(none)':<20}{counts['documents']:>8}{counts['done']:>8}")
+    print("done per day:")
+    for day, count in stats["done_per_day"].items():
+        print(f"  {day:<20}{count:>8}")
+    return 0
+
+
+def _pairs(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from gui.app import run_gui
+
+    return run_gui(db_path=args.db, model=args.model)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Quire annotation workbench")
+    parser.add_argument("--db", help="database file (default: the app data folder)")
+    parser.add_argument("--model", help="spaCy model name or path for suggestions")
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("import", help="import .txt/.md/.jsonl files or folders")
+    p.add_argument("--db", required=True)
+    p.add_argument("--quiet", action="store_true", help="no per-file progress")
+    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("stats", help="counts of documents, spans and claims")
+    p.add_argument("--db", required=True)
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.set_defaults(func=cmd_stats)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+def _register_preannotate(sub: argparse._SubParsersAction) -> None:
+    from storage.preannotate import add_cli
+
+    add_cli(sub)
+
+
+def _register_export(sub: argparse._SubParsersAction) -> None:
+    from storage.exporters.cli import add_cli
+
+    add_cli(sub)
+
+
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _register_preannotate,
+    _register_export,
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; finished work is saved", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
