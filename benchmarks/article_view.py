@@ -91,9 +91,11 @@ def measure(app: QApplication, size: int, n_spans: int, targets: tuple[float, fl
 
     add = timed(add_one, 50)
     show_target, add_target = targets
-    print(f"{size / 1000:>6.0f} KB, {n_spans:>6} spans: plain text {plain:7.1f} ms | "
-          f"with highlights {highlighted:7.1f} ms ({highlighted / plain:4.2f}x plain, target <= {show_target:.0f} ms) | "
-          f"add one span {add:5.2f} ms (target <= {add_target:.0f} ms)")  # fmt: skip
+    print(
+        f"{size / 1000:>6.0f} KB, {n_spans:>6} spans: plain text {plain:7.1f} ms | "
+        f"with highlights {highlighted:7.1f} ms ({highlighted / plain:4.2f}x plain, "
+        f"target <= {show_target:.0f} ms) | add one span {add:5.2f} ms (target <= {add_target:.0f} ms)"
+    )
     view.close()
 
 

@@ -23,20 +23,84 @@ from models.nlp.loading import LoadedModel, load_model  # noqa: E402
 from storage.preannotate import pipes_needed, preannotate  # noqa: E402
 from storage.repository import Repository  # noqa: E402
 
-COUNTRIES = ["Iraq", "Syria", "Lebanon", "Jordan", "Egypt", "Turkey", "Iran", "Israel",
-             "Yemen", "Libya", "Sudan", "Ukraine", "Poland", "France", "Germany", "Kenya"]
-CITIES = ["Baghdad", "Damascus", "Beirut", "Amman", "Cairo", "Ankara", "Tehran", "Gaza",
-          "Sanaa", "Tripoli", "Khartoum", "Kyiv", "Warsaw", "Paris", "Berlin", "Nairobi"]
-PEOPLE = ["Ahmed Khalil", "Maria Novak", "John Carter", "Leila Haddad", "Omar Farouk",
-          "Anna Schmidt", "David Levy", "Fatima Zahra", "Pierre Martin", "Samuel Okoro"]
-ORGS = ["the United Nations", "the World Health Organization", "NATO", "the Red Cross",
-        "the European Union", "Amnesty International", "the World Bank", "Hezbollah"]
+COUNTRIES = [
+    "Iraq",
+    "Syria",
+    "Lebanon",
+    "Jordan",
+    "Egypt",
+    "Turkey",
+    "Iran",
+    "Israel",
+    "Yemen",
+    "Libya",
+    "Sudan",
+    "Ukraine",
+    "Poland",
+    "France",
+    "Germany",
+    "Kenya",
+]
+CITIES = [
+    "Baghdad",
+    "Damascus",
+    "Beirut",
+    "Amman",
+    "Cairo",
+    "Ankara",
+    "Tehran",
+    "Gaza",
+    "Sanaa",
+    "Tripoli",
+    "Khartoum",
+    "Kyiv",
+    "Warsaw",
+    "Paris",
+    "Berlin",
+    "Nairobi",
+]
+PEOPLE = [
+    "Ahmed Khalil",
+    "Maria Novak",
+    "John Carter",
+    "Leila Haddad",
+    "Omar Farouk",
+    "Anna Schmidt",
+    "David Levy",
+    "Fatima Zahra",
+    "Pierre Martin",
+    "Samuel Okoro",
+]
+ORGS = [
+    "the United Nations",
+    "the World Health Organization",
+    "NATO",
+    "the Red Cross",
+    "the European Union",
+    "Amnesty International",
+    "the World Bank",
+    "Hezbollah",
+]
 OUTLETS = ["AFP", "Reuters", "the Associated Press", "Al Jazeera", "the BBC"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-EVENTS = ["rocket attack", "drone strike", "car bomb", "border clash", "protest",
-          "flood", "earthquake", "prison riot"]
-SOURCES = ["a police official", "a military spokesman", "a senior diplomat",
-           "a local health official", "an army officer", "a government source"]
+EVENTS = [
+    "rocket attack",
+    "drone strike",
+    "car bomb",
+    "border clash",
+    "protest",
+    "flood",
+    "earthquake",
+    "prison riot",
+]
+SOURCES = [
+    "a police official",
+    "a military spokesman",
+    "a senior diplomat",
+    "a local health official",
+    "an army officer",
+    "a government source",
+]
 VERBS = ["said", "told {outlet}", "claimed", "confirmed", "added", "warned"]
 
 PARAGRAPHS = [

@@ -240,9 +240,7 @@ class TextView(QPlainTextEdit):
         self.span_clicked.emit(ids[0])
 
     def event(self, event) -> bool:  # noqa: A003 (Qt override)
-        if event.type() == event.Type.ShortcutOverride and any(
-            event.matches(key) for key in _WINDOW_KEYS
-        ):
+        if event.type() == event.Type.ShortcutOverride and any(event.matches(key) for key in _WINDOW_KEYS):
             # Undo/redo belong to the window's annotation history, not the text widget.
             event.ignore()
             return False

@@ -55,7 +55,7 @@ CLAIM_KEYS = {Qt.Key.Key_C: "create", Qt.Key.Key_S: "source", Qt.Key.Key_U: "cue
 CLAIM_HELP = [
     ("C", "New claim from the selected text (snapped to tokens)"),
     ("S", "Source of the selected claim: the selected text, or the selected entity"),
-    ("U", "Cue of the selected claim (\"told AFP\", \"claimed\"): the selected text"),
+    ("U", 'Cue of the selected claim ("told AFP", "claimed"): the selected text'),
     ("A / Enter, X (claim list)", "Accept / reject the selected claim, then go to the next suggestion"),
     ("J / K (claim list)", "Next / previous suggested claim"),
     ("Delete (claim list)", "Delete the selected claim"),
@@ -494,7 +494,7 @@ class ClaimController(QObject):
             return
         selection = self.text.selection_offsets()
         if selection is None:
-            self.session.message.emit("Select the cue's text (\"told AFP\", \"claimed\"), then press U.")
+            self.session.message.emit('Select the cue\'s text ("told AFP", "claimed"), then press U.')
             return
         self.session.set_claim_part(claim.id, "cue", *selection)
         self.text.clear_text_selection()

@@ -53,11 +53,19 @@ class SpanTableView(QTableView):
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.delete_pressed.emit()
                 return
-            if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            if (
+                Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            ):
                 self.label_key.emit(event.key() - Qt.Key.Key_0)
                 return
             action = review_action(event)
-            if action is not None and action not in RESIZE_ACTIONS or action in RESIZE_ACTIONS and self.currentIndex().isValid():
+            if (
+                action is not None
+                and action not in RESIZE_ACTIONS
+                or action in RESIZE_ACTIONS
+                and self.currentIndex().isValid()
+            ):
                 self.key_action.emit(action)
                 return
         super().keyPressEvent(event)
@@ -117,7 +125,12 @@ class EntityPanel(QWidget):
         self.label_filter.currentTextChanged.connect(self._filter)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.delete_pressed.connect(self._delete_current)
-        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+        for signal in (
+            self.model.modelReset,
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.dataChanged,
+        ):
             signal.connect(self._update_counts)
 
     def _filter(self) -> None:
@@ -164,7 +177,8 @@ class EntityPanel(QWidget):
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():
                 selection.setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 self.table.scrollTo(index)
         finally:

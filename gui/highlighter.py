@@ -135,7 +135,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         to_qt = self.index.offsets.to_qt
         ranges = [(max(to_qt(s.start), base), min(to_qt(s.end), block_end), s) for s in spans]
         cuts = sorted({p for a, b, _ in ranges for p in (a, b)})
-        for left, right in zip(cuts, cuts[1:]):
+        for left, right in zip(cuts, cuts[1:], strict=False):
             covering = [s for a, b, s in ranges if a <= left and right <= b]
             if not covering:
                 continue

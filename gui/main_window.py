@@ -105,7 +105,9 @@ class MainWindow(QMainWindow):
                 action.setText(f"Label as {label.name}\t{label.key}")
             action.triggered.connect(lambda _=False, name=label.name: self.article.text._apply_label(name))
             annotate.addAction(action)
-        accept_all = annotate.addAction("Accept all suggestions in this document", self.session.accept_all_suggestions)
+        accept_all = annotate.addAction(
+            "Accept all suggestions in this document", self.session.accept_all_suggestions
+        )
         accept_all.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.addAction(accept_all)
         annotate.addSeparator()
@@ -226,7 +228,9 @@ class MainWindow(QMainWindow):
     def _update_document_status(self) -> None:
         document = self.session.document
         if document is not None:
-            self.documents.update_status(document.id, "in_progress" if document.status.value == "new" else document.status.value)
+            self.documents.update_status(
+                document.id, "in_progress" if document.status.value == "new" else document.status.value
+            )
 
     # -- messages, help, layout ------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from models.labels import LabelSet
 from models.nlp.tokens import snap_to_tokens
 from storage.repository import Repository
 
-
 # review action -> (edge, grow) for token_step
 _RESIZE = {
     "grow_start": ("start", True),
@@ -150,8 +149,7 @@ class DocumentSession(QObject):
         if (new.start, new.end) != (old.start, old.end) and self.document is not None:
             new = new.with_changes(text=self.document.text[new.start : new.end])
         if new.key != old.key and any(
-            s.key == new.key and s.id != span_id and s.status != Status.REJECTED
-            for s in self.spans.values()
+            s.key == new.key and s.id != span_id and s.status != Status.REJECTED for s in self.spans.values()
         ):
             self.message.emit(f"{new.label} {new.text!r} is already marked.")
             return
@@ -173,12 +171,19 @@ class DocumentSession(QObject):
             self.message.emit("No suggestions left to review in this document.")
             return None
         current = self.selected_span
-        anchor = (current.start, current.end, current.id) if current else (after if after is not None else -1, 0, 0)
+        anchor = (
+            (current.start, current.end, current.id)
+            if current
+            else (after if after is not None else -1, 0, 0)
+        )
         keys = [(s.start, s.end, s.id) for s in pending]
         if forward:
-            chosen = next((s for k, s in zip(keys, pending) if k > anchor), pending[0])
+            chosen = next((s for k, s in zip(keys, pending, strict=False) if k > anchor), pending[0])
         else:
-            chosen = next((s for k, s in zip(reversed(keys), reversed(pending)) if k < anchor), pending[-1])
+            chosen = next(
+                (s for k, s in zip(reversed(keys), reversed(pending), strict=False) if k < anchor),
+                pending[-1],
+            )
         self.select_span(chosen.id)
         return chosen
 

@@ -66,7 +66,8 @@ class SpanTableModel(QAbstractTableModel):
         self._spans.sort(key=_order)
         rows = {s.id: i for i, s in enumerate(self._spans)}
         self.changePersistentIndexList(
-            persistent, [self.index(rows[i], index.column()) for i, index in zip(ids, persistent)]
+            persistent,
+            [self.index(rows[i], index.column()) for i, index in zip(ids, persistent, strict=False)],
         )
         self.layoutChanged.emit()
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     SUGGESTED = "suggested"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     NAMED_PERSON = "named_person"
     NAMED_ORGANISATION = "named_organisation"
     ANONYMOUS_OFFICIAL = "anonymous_official"
@@ -20,7 +20,7 @@ class SourceKind(str, Enum):
     UNATTRIBUTED = "unattributed"
 
 
-class Certainty(str, Enum):
+class Certainty(StrEnum):
     ASSERTED = "asserted"
     HEDGED = "hedged"
     UNCONFIRMED = "unconfirmed"
@@ -139,9 +139,7 @@ class Claim:
 def validate_range(text: str, start: int, end: int) -> None:
     """Bounds and non-emptiness of a half-open code-point range over ``text``."""
     if not (0 <= start < end <= len(text)):
-        raise AnnotationError(
-            f"range {start}-{end} is outside the text (0-{len(text)}) or empty"
-        )
+        raise AnnotationError(f"range {start}-{end} is outside the text (0-{len(text)}) or empty")
     if not text[start:end].strip():
         raise AnnotationError(f"range {start}-{end} covers only white space")
 
@@ -155,9 +153,7 @@ def validate_span(text: str, span: Span, existing: list[Span]) -> None:
         )
     for other in existing:
         if other.key == span.key and other.id != span.id and other.status != Status.REJECTED:
-            raise AnnotationError(
-                f"{span.label} span {span.start}-{span.end} ({span.text!r}) already exists"
-            )
+            raise AnnotationError(f"{span.label} span {span.start}-{span.end} ({span.text!r}) already exists")
 
 
 def validate_claim(text: str, claim: Claim) -> None:

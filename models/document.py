@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class DocStatus(str, Enum):
+class DocStatus(StrEnum):
     NEW = "new"
     IN_PROGRESS = "in_progress"
     DONE = "done"

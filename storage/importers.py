@@ -161,7 +161,9 @@ def _import_jsonl(repo: Repository, path: Path, raw: str, report: ImportReport) 
             record = json.loads(line)
             doc = document_from_record(record)
         except json.JSONDecodeError as exc:
-            report.problems.append(ImportProblem(str(path), f"malformed JSON ({exc.msg}, column {exc.colno})", number))
+            report.problems.append(
+                ImportProblem(str(path), f"malformed JSON ({exc.msg}, column {exc.colno})", number)
+            )
             continue
         except ValueError as exc:
             report.problems.append(ImportProblem(str(path), str(exc), number))
@@ -173,7 +175,7 @@ def _import_jsonl(repo: Repository, path: Path, raw: str, report: ImportReport) 
 def document_from_record(record: Any) -> Document:
     """A Document from one JSONL object; ValueError names what is wrong."""
     if not isinstance(record, dict):
-        raise ValueError("each line must be a JSON object with a \"text\" field")
+        raise ValueError('each line must be a JSON object with a "text" field')
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError('missing or empty "text" field')

@@ -164,9 +164,7 @@ class _Run:
             missing = sorted(set(doc_ids) - set(languages))
             if missing:
                 shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
-                raise PreannotateError(
-                    f"no document with id {shown}; see the ids with: python main.py stats"
-                )
+                raise PreannotateError(f"no document with id {shown}; see the ids with: python main.py stats")
         self.report.total = len(languages)
         groups: dict[str, list[int]] = {}
         for doc_id, language in languages.items():
@@ -207,9 +205,7 @@ class _Run:
         entity_pipes = _entity_pipes(nlp)
         use_claims = self.claims and "parser" in nlp.pipe_names
         if self.claims and not use_claims:
-            self.report.warn(
-                f"claim suggestions skipped: the {loaded.name} pipeline has no parser"
-            )
+            self.report.warn(f"claim suggestions skipped: the {loaded.name} pipeline has no parser")
         if not entity_pipes and not use_claims:
             self._advance(len(ids), loaded)  # nothing this pipeline can suggest
             return True
@@ -316,9 +312,7 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
         "document's language, en_core_web_sm first)",
     )
     p.add_argument("--docs", default="all", help="'all' (default) or document ids: 3,7,12")
-    p.add_argument(
-        "--no-claims", action="store_true", help="entities only (faster: no parser)"
-    )
+    p.add_argument("--no-claims", action="store_true", help="entities only (faster: no parser)")
     p.set_defaults(func=cmd_preannotate)
 
 
@@ -328,9 +322,7 @@ def parse_doc_ids(value: str) -> list[int] | None:
         return None
     parts = [part.strip() for part in value.split(",") if part.strip()]
     if not parts or not all(part.isdigit() for part in parts):
-        raise PreannotateError(
-            f"--docs {value!r} is not 'all' nor a list of document ids such as 3,7,12"
-        )
+        raise PreannotateError(f"--docs {value!r} is not 'all' nor a list of document ids such as 3,7,12")
     return list(dict.fromkeys(int(part) for part in parts))
 
 
@@ -338,9 +330,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(sys.stderr)
     try:
         doc_ids = parse_doc_ids(args.docs)
-        report = preannotate(
-            args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims
-        )
+        report = preannotate(args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims)
     except (PreannotateError, ModelError, DatabaseError) as exc:
         printer.finish()
         print(f"error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ _SOURCE_KEYS = ("documents", "done", "spans_accepted", "spans_suggested", "claim
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def default_annotator() -> str:
@@ -96,9 +96,7 @@ class Repository:
         conn.execute("COMMIT")
 
     def _touch_annotator(self) -> None:
-        self.db["annotators"].insert(
-            {"name": self.annotator, "created": now()}, pk="name", ignore=True
-        )
+        self.db["annotators"].insert({"name": self.annotator, "created": now()}, pk="name", ignore=True)
 
     # -- documents ---------------------------------------------------------------------
 
@@ -136,7 +134,7 @@ class Repository:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise KeyError(f"no document {doc_id}")
-        return _document_from_row(dict(zip(self._columns("documents"), row)))
+        return _document_from_row(dict(zip(self._columns("documents"), row, strict=False)))
 
     def document_ids(self, status: str | None = None) -> list[int]:
         if status:
@@ -156,7 +154,7 @@ class Repository:
             [limit, offset],
         )
         names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        return [dict(zip(names, row, strict=False)) for row in cursor]
 
     def set_document_status(self, doc_id: int, status: DocStatus) -> None:
         with self.transaction():
@@ -235,9 +233,7 @@ class Repository:
         with self.transaction():
             stored = self.add_span(span)
             for claim_id in linked_claims:
-                self.db.execute(
-                    "UPDATE claims SET source_span_id = ? WHERE id = ?", [stored.id, claim_id]
-                )
+                self.db.execute("UPDATE claims SET source_span_id = ? WHERE id = ?", [stored.id, claim_id])
         return stored
 
     def update_span(self, span_id: int, **changes: Any) -> Span:
@@ -338,8 +334,8 @@ class Repository:
         with self.transaction():
             self.db["labels"].upsert_all(
                 [
-                    {"name": l.name, "colour": l.colour, "key": l.key, "description": l.description}
-                    for l in labels
+                    {"name": lb.name, "colour": lb.colour, "key": lb.key, "description": lb.description}
+                    for lb in labels
                 ],
                 pk="name",
             )
@@ -353,7 +349,9 @@ class Repository:
         stats = {
             "documents": {
                 "total": self.document_count(),
-                "by_status": grouped("SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"),
+                "by_status": grouped(
+                    "SELECT status, count(*) FROM documents GROUP BY status ORDER BY status"
+                ),
             },
             "spans": {
                 "total": self.db.execute("SELECT count(*) FROM spans").fetchone()[0],
@@ -522,7 +520,10 @@ class Repository:
                 sql, args = sql + " AND id > ?", [after]
             if doc_status is not None:
                 sql, args = sql + " AND status = ?", [*args, DocStatus(doc_status).value]
-            docs = [_document_from_row(r) for r in self._dict_rows(sql + " ORDER BY id LIMIT ?", [*args, chunk_size])]
+            docs = [
+                _document_from_row(r)
+                for r in self._dict_rows(sql + " ORDER BY id LIMIT ?", [*args, chunk_size])
+            ]
             if not docs:
                 return
             after = docs[-1].id
@@ -613,7 +614,9 @@ class Repository:
                 try:
                     validate_claim(text, claim)
                     if claim.source_span_id is not None and claim.source_span_id not in span_ids:
-                        raise AnnotationError(f"source span {claim.source_span_id} is not in document {doc_id}")
+                        raise AnnotationError(
+                            f"source span {claim.source_span_id} is not in document {doc_id}"
+                        )
                 except AnnotationError as exc:
                     results.append(exc)
                     continue
@@ -729,7 +732,7 @@ class Repository:
         ):
             annotator(name)["documents_done"] = count
         by_source = {
-            source or "": dict(zip(_SOURCE_KEYS, counts))
+            source or "": dict(zip(_SOURCE_KEYS, counts, strict=False))
             for source, *counts in self.db.execute(
                 "SELECT source, count(*), sum(status = 'done'), sum(spans_accepted), "
                 "sum(spans_suggested), sum(claims_accepted), sum(claims_suggested) "
@@ -797,7 +800,7 @@ class Repository:
     def _dict_rows(self, sql: str, args: list[Any]) -> list[dict[str, Any]]:
         cursor = self.db.execute(sql, args)
         names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        return [dict(zip(names, row, strict=False)) for row in cursor]
 
 
 def _document_from_row(row: dict[str, Any]) -> Document:

@@ -30,9 +30,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["text_hash"], unique=True)
     db["documents"].create_index(["status"])
     db["documents"].enable_fts(["title", "text"], create_triggers=True)
-    db["labels"].create(
-        {"name": str, "colour": str, "key": int, "description": str}, pk="name"
-    )
+    db["labels"].create({"name": str, "colour": str, "key": int, "description": str}, pk="name")
     db["annotators"].create({"name": str, "created": str}, pk="name")
     db["spans"].create(
         {

@@ -50,3 +50,15 @@ def test_architecture_check_catches_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from PySide6.QtCore import QObject\n", encoding="utf-8")
     assert "PySide6.QtCore" in _imports(bad)
+
+
+def test_code_is_ruff_clean():
+    """STYLE.md: ruff clean (lint and format), checked like any other rule."""
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    lint = subprocess.run([ruff, "check", "--output-format", "concise", "."], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = subprocess.run(
+        [ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr

@@ -39,7 +39,9 @@ def test_select_press_1_undo_redo_persist(qtbot, repo, make_document, main_windo
     assert repo.spans(doc_id) == []
     assert window.entity_panel.model.rowCount() == 0
 
-    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     restored = repo.spans(doc_id)
     assert [(s.id, s.start, s.end, s.label) for s in restored] == [(spans[0].id, start, end, "PERSON")]
     assert ("Maria Lopez", "#ffb3ba") in highlighted_ranges(view)
@@ -62,7 +64,9 @@ def test_relabel_in_panel_combo_persists_and_reopens(qtbot, tmp_path, make_docum
     assert window.entity_panel.model.span_at(0).label == "GPE"
 
     reopened = Repository(repo.path)
-    assert [(s.start, s.end, s.label, s.text) for s in reopened.spans(doc_id)] == [(start, end, "GPE", "Baghdad")]
+    assert [(s.start, s.end, s.label, s.text) for s in reopened.spans(doc_id)] == [
+        (start, end, "GPE", "Baghdad")
+    ]
     reopened.close()
 
 

@@ -18,7 +18,9 @@ DATA = Path(__file__).parent / "data"
 
 
 def snapshot(repo: Repository) -> list[tuple]:
-    return list(repo.db.execute("SELECT id, title, text, text_hash, source, status FROM documents ORDER BY id"))
+    return list(
+        repo.db.execute("SELECT id, title, text, text_hash, source, status FROM documents ORDER BY id")
+    )
 
 
 @pytest.fixture

@@ -71,9 +71,7 @@ def find(spans: list[Span], text: str, label: str) -> Span:
 
 
 def test_entities_are_suggested_with_offsets_into_the_stored_text(tmp_path, english):
-    path, (plain_id, emoji_id) = make_db(
-        tmp_path, Document("Aid", ARTICLE), Document("Kenya", EMOJI_ARTICLE)
-    )
+    path, (plain_id, emoji_id) = make_db(tmp_path, Document("Aid", ARTICLE), Document("Kenya", EMOJI_ARTICLE))
 
     report = preannotate(path, english, claims=False)
 
@@ -188,7 +186,9 @@ def test_relabelled_suggestion_does_not_come_back_under_its_old_label(tmp_path, 
     repo.close()
     preannotate(path, english)
     repo = Repository(path)
-    at_range = [(s.label, s.status) for s in repo.spans(doc_id) if (s.start, s.end) == (france.start, france.end)]
+    at_range = [
+        (s.label, s.status) for s in repo.spans(doc_id) if (s.start, s.end) == (france.start, france.end)
+    ]
     repo.close()
     assert at_range == [("LOC", Status.ACCEPTED)]
 
@@ -222,7 +222,7 @@ def test_boilerplate_removed_at_import_is_never_suggested(tmp_path, english):
     article.write_text(WIRE_FILE, encoding="utf-8")
     path = tmp_path / "quire.db"
     repo = Repository(path)
-    (where, doc_id), = import_paths(repo, [article]).imported
+    ((where, doc_id),) = import_paths(repo, [article]).imported
     text = repo.document(doc_id).text
     repo.close()
 

@@ -70,9 +70,13 @@ def test_widen_and_narrow_to_token_boundaries(qtbot, repo, reviewed):
     window.session.select_span(ain.id)
     qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert status_of(repo, ain.id) == (Status.ACCEPTED, "PERSON", "Ain al-Assad base")
-    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert repo.span(ain.id).text == "the Ain al-Assad base"
-    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
     assert repo.span(ain.id).text == "Ain al-Assad"
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -81,7 +85,11 @@ def test_widen_and_narrow_to_token_boundaries(qtbot, repo, reviewed):
 
 def test_accept_all_is_one_undoable_step(qtbot, repo, reviewed):
     window, doc_id, spans = reviewed
-    qtbot.keyClick(window.article.text, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.article.text,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert {s.status for s in repo.spans(doc_id)} == {Status.ACCEPTED}
     assert "0 suggested, 4 accepted" in window.entity_panel.counts.text()
     qtbot.keyClick(window.article.text, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -160,7 +168,9 @@ def test_preannotate_document_in_the_window_keeps_selection(qtbot, repo, make_do
     assert not feature.service.thread.isRunning()
 
 
-def test_blank_model_fallback_warns_and_manual_work_goes_on(qtbot, repo, make_document, main_window, monkeypatch):
+def test_blank_model_fallback_warns_and_manual_work_goes_on(
+    qtbot, repo, make_document, main_window, monkeypatch
+):
     import models.nlp.loading as loading
 
     monkeypatch.setattr(loading, "is_installed", lambda name: False)

@@ -65,7 +65,9 @@ def snap_to_tokens(text: str, start: int, end: int, language: str = "en") -> tup
     return covering[0][0], covering[-1][1]
 
 
-def token_step(text: str, start: int, end: int, edge: str, grow: bool, language: str = "en") -> tuple[int, int] | None:
+def token_step(
+    text: str, start: int, end: int, edge: str, grow: bool, language: str = "en"
+) -> tuple[int, int] | None:
     """Move one edge of a token-aligned span by one token: ``edge`` is ``"start"`` or
     ``"end"``; ``grow`` widens, otherwise narrows. ``None`` when the move is impossible."""
     left, right = _window(text, max(0, start - 1), min(len(text), end + 1))
