@@ -309,9 +309,9 @@ def _make_writer(
 
 
 def dev_split(doc_ids: list[int], fraction: float, seed: int) -> set[int]:
-    """The documents that go to dev: ``fraction`` of them (at least one, and never all
-    when there are two or more), chosen by ``seed`` so that a rerun splits the same way."""
-    if not doc_ids:
+    """The documents that go to dev: ``fraction`` of them, at least one and never all
+    (a lone document trains), chosen by ``seed`` so that a rerun splits the same way."""
+    count = min(max(1, round(fraction * len(doc_ids))), len(doc_ids) - 1)
+    if count <= 0:
         return set()
-    count = min(max(1, round(fraction * len(doc_ids))), max(1, len(doc_ids) - 1))
     return set(random.Random(seed).sample(sorted(doc_ids), count))

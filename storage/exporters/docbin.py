@@ -144,6 +144,8 @@ class SpacyWriter:
         self.dev_ids = dev_ids
         self.with_all_statuses = with_all_statuses
         self.bins: dict[str, DocBinWriter] = {}
+        if "main" not in files:
+            report.split.update(train=0, dev=0)
         try:
             for role, file in files.items():
                 self.bins[role] = DocBinWriter(file)
