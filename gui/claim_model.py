@@ -10,17 +10,17 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
+from gui.record_model import RecordTableModel
 from models.annotation import Certainty, Claim, SourceKind, Span, Status
 
 if TYPE_CHECKING:
     from gui.session import DocumentSession
 
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -70,7 +70,7 @@ def source_label(claim: Claim, text: str, spans: dict[int, Span]) -> str:
     return mention or name
 
 
-class ClaimTableModel(QAbstractTableModel):
+class ClaimTableModel(RecordTableModel[Claim]):
     """Columns: content, source, cue, source kind and certainty (editable), status,
     origin. Edits are requests: a row changes only when the session announces the saved
     claim."""
@@ -82,69 +82,17 @@ class ClaimTableModel(QAbstractTableModel):
         CERTAINTY: ("certainty", CERTAINTY_NAMES),
     }
 
+    order = staticmethod(lambda claim: (claim.content_start, claim.id or 0))
     change_requested = Signal(int, str, object)  # claim id, undo text, {field: value}
 
     def __init__(self, session: DocumentSession, parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self._claims: list[Claim] = []
-
-    # -- data in -----------------------------------------------------------------------
-
-    def reset(self, claims: list[Claim]) -> None:
-        self.beginResetModel()
-        self._claims = sorted(claims, key=_order)
-        self.endResetModel()
-
-    def add(self, claim: Claim) -> None:
-        key = _order(claim)
-        row = next((i for i, c in enumerate(self._claims) if _order(c) > key), len(self._claims))
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._claims.insert(row, claim)
-        self.endInsertRows()
-
-    def remove(self, claim_id: int) -> None:
-        row = self.row_of(claim_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._claims[row]
-        self.endRemoveRows()
-
-    def replace(self, claim: Claim) -> None:
-        row = self.row_of(claim.id)
-        if row is None:
-            return
-        if _order(self._claims[row]) == _order(claim):
-            self._claims[row] = claim
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-            return
-        # a claim whose content moved changes place: a layout change keeps the selection
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        ids = [self._claims[index.row()].id for index in persistent]
-        self._claims[row] = claim
-        self._claims.sort(key=_order)
-        rows = {c.id: i for i, c in enumerate(self._claims)}
-        moved = [self.index(rows[i], index.column()) for i, index in zip(ids, persistent, strict=True)]
-        self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged.emit()
 
     def refresh_sources(self, *_args) -> None:
         """Entity spans changed: the resolved source names may read differently."""
-        if self._claims:
-            self.dataChanged.emit(self.index(0, self.SOURCE), self.index(len(self._claims) - 1, self.SOURCE))
-
-    # -- lookups -----------------------------------------------------------------------
-
-    def row_of(self, claim_id: int) -> int | None:
-        return next((i for i, c in enumerate(self._claims) if c.id == claim_id), None)
-
-    def claim_at(self, row: int) -> Claim:
-        return self._claims[row]
-
-    def claims(self) -> list[Claim]:
-        return list(self._claims)
+        if self._records:
+            self.dataChanged.emit(self.index(0, self.SOURCE), self.index(len(self._records) - 1, self.SOURCE))
 
     def text_of(self, claim: Claim, part: str) -> str:
         document = self.session.document
@@ -156,17 +104,6 @@ class ClaimTableModel(QAbstractTableModel):
 
     # -- Qt model ----------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._claims)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
         if index.column() in self.CHOICES:
@@ -176,7 +113,7 @@ class ClaimTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        claim = self._claims[index.row()]
+        claim = self._records[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(claim, column)
@@ -219,17 +156,13 @@ class ClaimTableModel(QAbstractTableModel):
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or index.column() not in self.CHOICES:
             return False
-        claim = self._claims[index.row()]
+        claim = self._records[index.row()]
         field, names = self.CHOICES[index.column()]
         choice = type(getattr(claim, field))(value)
         if choice != getattr(claim, field):
             self.change_requested.emit(claim.id, f"Set {field.replace('_', ' ')} to {names[choice]}",
                                        {field: choice})  # fmt: skip
         return False  # the row changes when the saved claim comes back
-
-
-def _order(claim: Claim) -> tuple[int, int]:
-    return (claim.content_start, claim.id or 0)
 
 
 def fill_choices(combo: QComboBox, names: dict[Enum, str]) -> None:

@@ -231,6 +231,7 @@ class ClaimPanel(QWidget):
                     flags = QItemSelectionModel.SelectionFlag
                     selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
                     self.table.scrollTo(index)
+                    self.table.horizontalScrollBar().setValue(0)  # keep the text column in view
             finally:
                 selection.blockSignals(False)
             self.table.viewport().update()
@@ -259,7 +260,7 @@ class ClaimPanel(QWidget):
             self.note_edit.setModified(False)
 
     def _update_counts(self, *_args) -> None:
-        claims = self.model.claims()
+        claims = self.model.records()
         by_status = Counter(c.status.value for c in claims)
         shown = ", ".join(f"{by_status[s.value]} {s.value}" for s in Status)
         self.counts.setText(f"{len(claims)} claims: {shown}")

@@ -37,7 +37,7 @@ class SpanFilterProxy(QSortFilterProxyModel):
         self.endFilterChange()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
-        span = self.sourceModel().span_at(row)
+        span = self.sourceModel().record_at(row)
         return (self.status is None or span.status.value == self.status) and (
             self.label is None or span.label == self.label
         )
@@ -139,7 +139,7 @@ class EntityPanel(QWidget):
         self.proxy.set_filters(None if status == ALL else status, None if label == ALL else label)
 
     def _update_counts(self, *_args) -> None:
-        spans = self.model.spans()
+        spans = self.model.records()
         by_status = Counter(s.status.value for s in spans)
         self.counts.setText(
             f"{len(spans)} spans: " + ", ".join(f"{by_status[s.value]} {s.value}" for s in Status)
@@ -181,6 +181,7 @@ class EntityPanel(QWidget):
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
                 self.table.scrollTo(index)
+                self.table.horizontalScrollBar().setValue(0)  # keep the text column in view
         finally:
             selection.blockSignals(False)
         self.table.viewport().update()

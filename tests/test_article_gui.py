@@ -61,7 +61,7 @@ def test_relabel_in_panel_combo_persists_and_reopens(qtbot, tmp_path, make_docum
     combo.setCurrentIndex(combo.findText("GPE"))
     combo.activated.emit(combo.currentIndex())
     qtbot.waitUntil(lambda: repo.spans(doc_id)[0].label == "GPE")
-    assert window.entity_panel.model.span_at(0).label == "GPE"
+    assert window.entity_panel.model.record_at(0).label == "GPE"
 
     reopened = Repository(repo.path)
     assert [(s.start, s.end, s.label, s.text) for s in reopened.spans(doc_id)] == [

@@ -159,7 +159,7 @@ def test_preannotate_document_in_the_window_keeps_selection(qtbot, repo, make_do
     suggested = {(s.text, s.label) for s in repo.spans(doc_id, Status.SUGGESTED)}
     assert ("France", "GPE") in suggested and ("Ukraine", "GPE") in suggested
     assert all(s.origin.startswith("spacy:en_core_web_sm") for s in repo.spans(doc_id, Status.SUGGESTED))
-    shown = {s.text for s in window.entity_panel.model.spans()}
+    shown = {s.text for s in window.entity_panel.model.records()}
     assert "France" in shown, "the open document refreshed"
     assert window.session.selected_span_id == manual.id, "the selection survived the refresh"
     assert not feature.progress.isVisible()
