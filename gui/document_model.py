@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from models.corpus import SORT_KEYS as CORPUS_SORT_KEYS
 from models.corpus import DocumentQuery, SearchError
 from storage.repository import Repository
 
@@ -44,17 +45,7 @@ class DocumentTableModel(QAbstractTableModel):
         "Annotator",
     )
     TITLE, SOURCE, PUBLISHED, LANGUAGE, ENTITIES, CLAIMS, STATUS, UPDATED, ANNOTATOR = range(9)
-    SORT_KEYS = (
-        "title",
-        "source",
-        "published",
-        "language",
-        "entities",
-        "claims",
-        "status",
-        "updated",
-        "annotator",
-    )
+    SORT_KEYS = tuple(key for key in CORPUS_SORT_KEYS if key != "id")  # one per column, in order
 
     search_failed = Signal(str)  # the search box holds a query the index cannot parse
     read_failed = Signal(str)  # the database could not be read (busy, gone)
