@@ -362,8 +362,6 @@ class ClaimController(QObject):
         session.claim_selected.connect(self._claim_selected)
         for signal in (session.span_added, session.span_removed, session.span_changed, session.spans_reset):
             signal.connect(panel.model.refresh_sources)
-        for signal in (session.claim_added, session.claim_removed, session.claim_changed):
-            signal.connect(self.window._update_document_status)
         panel.claim_activated.connect(session.select_claim)
         panel.change_requested.connect(lambda claim_id, undo, fields:
                                        session.change_claim(claim_id, undo, **fields))  # fmt: skip

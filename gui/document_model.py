@@ -110,10 +110,6 @@ class DocumentTableModel(QAbstractTableModel):
             page[row % PAGE] = fresh
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
-    def update_status(self, doc_id: int, status: str) -> None:
-        """The open document changed: show its stored status and counts."""
-        self.refresh_document(doc_id)
-
     # -- lookups -------------------------------------------------------------------------
 
     def row_of(self, doc_id: int) -> int | None:

@@ -200,17 +200,14 @@ class MainWindow(QMainWindow):
     def _span_added(self, span: Span) -> None:
         self.article.text.add_span(span)
         self.entity_panel.model.add(span)
-        self._update_document_status()
 
     def _span_removed(self, span: Span) -> None:
         self.article.text.remove_span(span.id)
         self.entity_panel.model.remove(span.id)
-        self._update_document_status()
 
     def _span_changed(self, old: Span, new: Span) -> None:
         self.article.text.replace_span(old, new)
         self.entity_panel.model.replace(new)
-        self._update_document_status()
 
     def _span_selected(self, span_id: int | None) -> None:
         self.article.text.mark_span(span_id, scroll=span_id is not None)
@@ -224,13 +221,6 @@ class MainWindow(QMainWindow):
 
     def _span_activated_in_panel(self, span_id: int | None) -> None:
         self.session.select_span(span_id)
-
-    def _update_document_status(self) -> None:
-        document = self.session.document
-        if document is not None:
-            self.documents.update_status(
-                document.id, "in_progress" if document.status.value == "new" else document.status.value
-            )
 
     # -- messages, help, layout ------------------------------------------------------------
 
