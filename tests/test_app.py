@@ -68,3 +68,31 @@ def test_splitter_and_geometry_persist(qtbot, repo, make_document, tmp_path):
     assert (second.width(), second.height()) == (760, 560)
     assert second.splitter.sizes() == sizes
     assert Path(settings_path).exists()
+
+
+def test_window_is_built_before_spacy_is_imported(tmp_path):
+    """Issue: the window appears before spaCy is imported; the model loads afterwards in
+    the worker thread. Checked in a fresh interpreter, where nothing imported spaCy yet."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from gui.app import configure_application_names, create_main_window\n"
+        "configure_application_names()\n"
+        f"window = create_main_window({str(tmp_path / 'w.db')!r})\n"
+        "window.show()\n"
+        "print('spacy before loop:', 'spacy' in sys.modules)\n"
+        "window.preannotation.service.model_loaded.connect(lambda *a: app.quit())\n"
+        "app.exec()\n"
+        "print('spacy after load:', 'spacy' in sys.modules)\n"
+        "window.close()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    assert "spacy before loop: False" in result.stdout, result.stdout + result.stderr
+    assert "spacy after load: True" in result.stdout, result.stdout + result.stderr
