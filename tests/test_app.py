@@ -73,6 +73,7 @@ def test_splitter_and_geometry_persist(qtbot, repo, make_document, tmp_path):
 def test_window_is_built_before_spacy_is_imported(tmp_path):
     """Issue: the window appears before spaCy is imported; the model loads afterwards in
     the worker thread. Checked in a fresh interpreter, where nothing imported spaCy yet."""
+    import os
     import subprocess
     import sys
 
@@ -92,7 +93,9 @@ def test_window_is_built_before_spacy_is_imported(tmp_path):
         "print('spacy after load:', 'spacy' in sys.modules)\n"
         "window.close()\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
     assert "spacy before loop: False" in result.stdout, result.stdout + result.stderr
     assert "spacy after load: True" in result.stdout, result.stdout + result.stderr
