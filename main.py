@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_USAGE = 2
 
@@ -88,12 +89,19 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(db_path=args.db, model=args.model)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes end like every other error: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message}; see: python {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="Quire annotation workbench")
+    parser = OneLineParser(prog="main.py", description="Quire annotation workbench")
     parser.add_argument("--db", help="database file (default: the app data folder)")
     parser.add_argument("--model", help="spaCy model name or path for suggestions")
     parser.set_defaults(func=cmd_gui)
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
 
     p = sub.add_parser("import", help="import .txt/.md/.jsonl files or folders")
     p.add_argument("--db", required=True)

@@ -115,12 +115,27 @@ class TextView(QPlainTextEdit):
     def spans_at_point(self, point: QPoint) -> list[Span]:
         """Spans under a viewport point (the character to the right of the caret
         position, or to its left at the end of a word)."""
-        cursor = self.cursorForPosition(point)
-        rect = self.cursorRect(cursor)
-        offset = self.offsets.from_qt(cursor.position())
-        if point.x() < rect.x() and offset > 0:
-            offset -= 1
+        position = self.cursorForPosition(point).position()
+        # the caret lands between characters: the character under the mouse is the one
+        # whose box (between its two caret positions, in either order for right-to-left
+        # text) holds the point
+        offset = self.offsets.from_qt(position)
+        for candidate in (offset, offset - 1):
+            if 0 <= candidate < self.offsets.length and self._box_holds(candidate, point):
+                offset = candidate
+                break
         return [s for s in self.index.at(offset) if s.status != Status.REJECTED]
+
+    def _box_holds(self, offset: int, point: QPoint) -> bool:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(offset))
+        left = self.cursorRect(cursor)
+        cursor.setPosition(self.offsets.to_qt(offset + 1))
+        right = self.cursorRect(cursor)
+        if left.top() != right.top():  # the character ends a visual line
+            return left.top() <= point.y() <= left.bottom()
+        low, high = sorted((left.x(), right.x()))
+        return low <= point.x() <= high and left.top() <= point.y() <= left.bottom()
 
     def tooltip_at(self, point: QPoint) -> str:
         """Label, status and origin of every span under ``point``, one per line."""

@@ -246,6 +246,7 @@ class MainWindow(QMainWindow):
             *REVIEW_HELP,
             *CLAIM_HELP,
             ("Ctrl+P / Ctrl+Shift+P", "Pre-annotate this document / the corpus with spaCy"),
+            ("Ctrl+E", "Export the corpus (spaCy, JSONL, CoNLL, claims)"),
             *CORPUS_SHORTCUTS,
             ("Ctrl+Z", "Undo"),
             ("Ctrl+Shift+Z", "Redo"),

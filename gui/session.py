@@ -148,7 +148,8 @@ class DocumentSession(QObject):
             return
         if (new.start, new.end) != (old.start, old.end) and self.document is not None:
             new = new.with_changes(text=self.document.text[new.start : new.end])
-        if new.key != old.key and any(
+        revived = old.status == Status.REJECTED and new.status != Status.REJECTED
+        if (new.key != old.key or revived) and any(
             s.key == new.key and s.id != span_id and s.status != Status.REJECTED for s in self.spans.values()
         ):
             self.message.emit(f"{new.label} {new.text!r} is already marked.")

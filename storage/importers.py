@@ -176,6 +176,10 @@ def document_from_record(record: Any) -> Document:
     """A Document from one JSONL object; ValueError names what is wrong."""
     if not isinstance(record, dict):
         raise ValueError('each line must be a JSON object with a "text" field')
+    try:  # JSON escapes can spell unpaired surrogates, which no UTF-8 text can hold
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains an unpaired surrogate escape (\\ud800-\\udfff); fix the line") from None
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError('missing or empty "text" field')

@@ -243,7 +243,8 @@ class Repository:
             new = old.with_changes(**changes)
             if (new.start, new.end) != (old.start, old.end):
                 new = new.with_changes(text=self._text_of(old.doc_id)[new.start : new.end])
-            if new.key != old.key:
+            revived = old.status == Status.REJECTED and new.status != Status.REJECTED
+            if new.key != old.key or revived:
                 validate_span(self._text_of(old.doc_id), new, self.spans(old.doc_id))
             new = new.with_changes(annotator=self.annotator, updated=now())
             row = _span_row(new)
@@ -254,8 +255,10 @@ class Repository:
         return new
 
     def replace_span(self, span: Span) -> Span:
-        """Write back every field of a span as it was (undo of an update)."""
+        """Write back every field of a span as it was (undo of an update). KeyError if the
+        span is gone (deleted meanwhile, in another window perhaps)."""
         with self.transaction():
+            self._same_document(self.span(span.id).doc_id, span.doc_id, "span", span.id)
             row = _span_row(span)
             del row["id"]
             self.db["spans"].update(span.id, row)
@@ -313,6 +316,7 @@ class Repository:
 
     def replace_claim(self, claim: Claim) -> Claim:
         with self.transaction():
+            self._same_document(self.claim(claim.id).doc_id, claim.doc_id, "claim", claim.id)
             row = _claim_row(claim)
             del row["id"]
             self.db["claims"].update(claim.id, row)
@@ -793,6 +797,11 @@ class Repository:
             ) from None
 
     # -- helpers -----------------------------------------------------------------------
+
+    @staticmethod
+    def _same_document(stored: int, given: int, kind: str, record_id: int | None) -> None:
+        if stored != given:
+            raise AnnotationError(f"{kind} {record_id} belongs to document {stored}, not {given}")
 
     def _columns(self, table: str) -> list[str]:
         return [c.name for c in self.db[table].columns]

@@ -164,7 +164,43 @@ def m002_corpus_workflow(db: sqlite_utils.Database) -> None:
     db.execute('CREATE INDEX "idx_claims_annotator" ON claims (annotator, status)')
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial, m002_corpus_workflow]
+def m003_ids_never_reused(db: sqlite_utils.Database) -> None:
+    """Span and claim ids become AUTOINCREMENT: SQLite otherwise hands the id of the
+    latest deleted row to the next insert, and an undo that remembers "span 12" (or
+    another window) could then delete or overwrite somebody else's new span. The tables
+    are rebuilt as SQLite's ALTER TABLE procedure prescribes (foreign keys off, see
+    ``migrate``), keeping every row, index and trigger."""
+    for table in ("spans", "claims"):
+        create, others = _table_sql(db, table)
+        primary = '"id" INTEGER PRIMARY KEY,'
+        if primary not in create:
+            raise DatabaseError(f"unexpected schema of {table}; cannot migrate")
+        create = create.replace(primary, '"id" INTEGER PRIMARY KEY AUTOINCREMENT,', 1)
+        db.execute(create.replace(f'CREATE TABLE "{table}"', f'CREATE TABLE "{table}_new"', 1))
+        db.execute(f'INSERT INTO "{table}_new" SELECT * FROM "{table}"')
+        db.execute(f'DROP TABLE "{table}"')
+        db.execute(f'ALTER TABLE "{table}_new" RENAME TO "{table}"')
+        for statement in others:
+            db.execute(statement)
+
+
+m003_ids_never_reused.foreign_keys_off = True  # type: ignore[attr-defined]
+
+
+def _table_sql(db: sqlite_utils.Database, table: str) -> tuple[str, list[str]]:
+    """The CREATE statement of ``table`` and those of its indexes and triggers."""
+    rows = db.execute(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", [table]
+    ).fetchall()
+    create = next(sql for kind, sql in rows if kind == "table")
+    return create, [sql for kind, sql in rows if kind in ("index", "trigger")]
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    m001_initial,
+    m002_corpus_workflow,
+    m003_ids_never_reused,
+]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -200,12 +236,23 @@ def migrate(db: sqlite_utils.Database) -> int:
             f"({SCHEMA_VERSION}); upgrade Quire to open it"
         )
     for number in range(version, SCHEMA_VERSION):
+        migration = MIGRATIONS[number]
+        rebuilds = getattr(migration, "foreign_keys_off", False)
+        if rebuilds:  # a table rebuild; the pragma is a no-op inside a transaction
+            db.execute("PRAGMA foreign_keys = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[number](db)
-            db.execute(f"PRAGMA user_version = {number + 1}")
+            # another process may have run it while this one waited for the lock
+            if db.execute("PRAGMA user_version").fetchone()[0] == number:
+                migration(db)
+                if rebuilds and db.execute("PRAGMA foreign_key_check").fetchone():
+                    raise DatabaseError(f"migration {number + 1} broke a foreign key; nothing changed")
+                db.execute(f"PRAGMA user_version = {number + 1}")
             db.execute("COMMIT")
         except BaseException:
             db.rollback()
             raise
+        finally:
+            if rebuilds:
+                db.execute("PRAGMA foreign_keys = ON")
     return SCHEMA_VERSION

@@ -158,3 +158,37 @@ def test_context_menu_offers_labels_and_more(qtbot, repo, make_document, main_wi
     more = next(a for a in label_menu.actions() if a.text() == "More labels").menu()
     next(a for a in more.actions() if a.text() == "MONEY").trigger()
     assert [(s.label, s.text) for s in repo.spans(doc_id)] == [("MONEY", "Baghdad")]
+
+
+def _quarter_points(view, offset: int):
+    """Points a quarter in from each side of the character at ``offset`` (either text
+    direction)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(offset))
+    a = view.cursorRect(cursor)
+    cursor.setPosition(view.offsets.to_qt(offset + 1))
+    b = view.cursorRect(cursor)
+    low, high = sorted((a.x(), b.x()))
+    quarter = max(1, (high - low) // 4)
+    return [QPoint(low + quarter, a.center().y()), QPoint(high - quarter, a.center().y())]
+
+
+def test_every_part_of_every_letter_of_a_right_to_left_span_selects_it(
+    qtbot, repo, make_document, main_window
+):
+    text = "قال مسؤولون في بغداد إن الوضع هادئ"
+    doc_id = make_document(text)
+    start = text.index("بغداد")
+    span = repo.add_span(Span(doc_id=doc_id, start=start, end=start + 5, label="GPE", text="بغداد"))
+    window = main_window(repo, doc_id)
+    view = window.article.text
+    misses = [
+        offset
+        for offset in range(start, start + 5)
+        for point in _quarter_points(view, offset)
+        if span.id not in [s.id for s in view.spans_at_point(point)]
+    ]
+    assert misses == []

@@ -551,3 +551,27 @@ def test_renewing_the_export_pipelines_changes_nothing_in_the_files(corpus, tmp_
     monkeypatch.setattr(ExportTokenizer, "RENEW_EVERY", 1)
     export_corpus(corpus, ExportOptions("spacy", tmp_path / "renewed.spacy"))
     assert (tmp_path / "renewed.spacy").read_bytes() == (tmp_path / "once.spacy").read_bytes()
+
+
+def test_export_writes_through_a_symlink_and_refuses_a_device(tmp_path):
+    import os
+
+    from storage.exporters.base import ExportError, ExportOptions, export_corpus
+    from storage.repository import Repository
+
+    db = tmp_path / "x.db"
+    repo = Repository(db)
+    from models.document import Document
+
+    repo.add_document(Document(title="T", text="Ann met Bob in Oslo."))
+    repo.close()
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    os.symlink(real, link)
+    export_corpus(db, ExportOptions(format="jsonl", out=link))
+    assert link.is_symlink(), "the link is kept"
+    assert real.read_text(encoding="utf-8").startswith('{"text":"Ann met Bob')
+    with pytest.raises(ExportError, match="not a regular file"):
+        export_corpus(db, ExportOptions(format="jsonl", out=Path("/dev/null")))
+    assert Path("/dev/null").is_char_device()

@@ -88,6 +88,7 @@ def test_malformed_jsonl_lines_named_and_good_lines_kept(repo, tmp_path):
         "{not json",
         json.dumps({"title": "no text here"}),
         json.dumps(["a", "list"]),
+        '{"text": "broken \\ud800 surrogate"}',
         "",
         json.dumps({"text": "Second good article, from Kyiv 🇺🇦.", "published": "2026-01-02"}),
     ]
@@ -95,7 +96,8 @@ def test_malformed_jsonl_lines_named_and_good_lines_kept(repo, tmp_path):
     report = import_paths(repo, [path])
     assert len(report.imported) == 2
     problems = [str(p) for p in report.problems]
-    assert [p.split(":")[1] for p in problems] == ["2", "3", "4"]
+    assert [p.split(":")[1] for p in problems] == ["2", "3", "4", "5"]
+    assert "unpaired surrogate" in problems[3]
     assert "malformed JSON" in problems[0] and '"text"' in problems[1]
     docs = [repo.document(i) for i in repo.document_ids()]
     assert docs[0].title == "One" and docs[0].meta == {"feed": "x"}
@@ -159,3 +161,21 @@ def test_cli_errors_exit_2_with_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "not a usable Quire database" in err and "\n" not in err
     assert main(["import", "--db", str(tmp_path / "x.db"), str(tmp_path / "nothing.txt")]) == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import"],
+        ["stats"],
+        ["bogus"],
+        ["export", "--db", "x", "--format", "bogus", "--out", "y"],
+        ["preannotate", "--docs"],
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "--help" in err

@@ -70,10 +70,19 @@ def token_step(
 ) -> tuple[int, int] | None:
     """Move one edge of a token-aligned span by one token: ``edge`` is ``"start"`` or
     ``"end"``; ``grow`` widens, otherwise narrows. ``None`` when the move is impossible."""
-    left, right = _window(text, max(0, start - 1), min(len(text), end + 1))
-    # widen the window one more word on each side so a neighbouring token is in view
-    left, _ = _window(text, max(0, left - 2), left)
-    _, right = _window(text, right, min(len(text), right + 2))
+    left, right = _window(text, start, end)
+    # take in the next word on each side, however much white space lies between
+    before = left
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    after = right
+    while after < len(text) and text[after].isspace():
+        after += 1
+    # ... but never across a paragraph break: an entity does not span paragraphs
+    if "\n\n" not in text[before:left]:
+        left, _ = _window(text, max(0, before - 1), before)
+    if "\n\n" not in text[right:after]:
+        _, right = _window(text, after, min(len(text), after + 1))
     bounds = [
         (left + t.idx, left + t.idx + len(t.text))
         for t in tokenize(text[left:right], language)

@@ -84,6 +84,8 @@ class ExportOptions:
             raise ExportError(
                 f"{self.out} is a folder; give a file name such as {self.out / ('corpus.' + self.format)}"
             )
+        elif self.out.exists() and not self.out.is_file():
+            raise ExportError(f"{self.out} is not a regular file (a device or socket?); choose a file name")
 
     def targets(self) -> dict[str, Path]:
         """The files this export writes, by role."""
@@ -172,7 +174,8 @@ class AtomicFile:
     it by ``commit``; ``discard`` removes the temporary file and leaves the target alone."""
 
     def __init__(self, target: Path) -> None:
-        self.target = target
+        # a link is written through: the file it points to is replaced, the link stays
+        self.target = target.resolve() if target.is_symlink() else target
         self.temp = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
         self.handle: IO[Any] | None = None
 
