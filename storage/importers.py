@@ -41,7 +41,8 @@ class ImportProblem:
 class ImportReport:
     imported: list[tuple[str, int]] = field(default_factory=list)  # (where, doc id)
     duplicates: list[str] = field(default_factory=list)  # where ("path" or "path:line")
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)  # refused
+    warnings: list[ImportProblem] = field(default_factory=list)  # imported, with a caveat
     cancelled: bool = False
 
     def summary(self) -> str:
@@ -50,13 +51,17 @@ class ImportReport:
             text += f", skipped {len(self.duplicates)} already in the database"
         if self.problems:
             text += f", refused {len(self.problems)}"
+        if self.warnings:
+            text += f", {len(self.warnings)} warning(s)"
         return text + (" (cancelled)" if self.cancelled else "")
 
     def lines(self) -> list[str]:
-        """One line per skipped or refused item, for the CLI and the GUI summary."""
-        return [f"{where}: already in the database, skipped" for where in self.duplicates] + [
-            str(p) for p in self.problems
-        ]
+        """One line per skipped, refused or doubtful item, for the CLI and the GUI summary."""
+        return (
+            [f"{where}: already in the database, skipped" for where in self.duplicates]
+            + [str(p) for p in self.problems]
+            + [f"{p} (warning)" for p in self.warnings]
+        )
 
 
 Progress = Callable[[int, int, str], None]
@@ -205,8 +210,10 @@ def _store(
 ) -> None:
     """Store one file's documents in one transaction (annotations of Quire's own JSONL
     export come back with their documents)."""
-    from storage.exporters.jsonl import restore_annotations
+    from storage.exporters.alignment import ExportTokenizer
+    from storage.exporters.jsonl import restore_annotations, unaligned_spans
 
+    tokenizer = ExportTokenizer()  # this thread's own spaCy objects, made on first use
     with repo.transaction():
         for where, doc, record in batch:
             doc_id = repo.add_documents([doc])[0]
@@ -215,5 +222,8 @@ def _store(
                 continue
             report.imported.append((where, doc_id))
             if record is not None:
-                for problem in restore_annotations(repo, doc_id, doc.text, record):
-                    report.problems.append(ImportProblem(where, problem))
+                problems = restore_annotations(repo, doc_id, doc.text, record)
+                report.problems.extend(ImportProblem(where, problem) for problem in problems)
+                if record.get("spans"):
+                    warnings = unaligned_spans(tokenizer(doc), repo.spans(doc_id))
+                    report.warnings.extend(ImportProblem(where, warning) for warning in warnings)

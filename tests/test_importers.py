@@ -179,3 +179,17 @@ def test_usage_mistakes_are_one_line_and_exit_2(capsys, argv):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and "--help" in err
+
+
+def test_jsonl_spans_off_token_boundaries_are_kept_with_a_warning(repo, tmp_path):
+    path = tmp_path / "tasks.jsonl"
+    record = {"text": "Alpha met Beta.", "spans": [{"start": 0, "end": 3, "label": "PERSON"},
+                                                  {"start": 10, "end": 14, "label": "PERSON"}]}  # fmt: skip
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = import_paths(repo, [path])
+    doc_id = report.imported[0][1]
+    assert [(s.text, s.label) for s in repo.spans(doc_id)] == [("Alp", "PERSON"), ("Beta", "PERSON")]
+    assert report.problems == []
+    warnings = [str(p) for p in report.warnings]
+    assert len(warnings) == 1 and "'Alp' kept but not on token boundaries" in warnings[0]
+    assert report.summary() == "imported 1 document(s), 1 warning(s)"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.annotation import AnnotationError, Certainty, Claim, SourceKind, Span, Status, validate_range
 from models.document import DocStatus, Document
-from storage.exporters.alignment import ExportTokenizer, align
+from storage.exporters.alignment import ExportTokenizer, align, misalignment_reason
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
 from storage.exporters.claims import claim_record, dumps
 from storage.repository import Repository
@@ -146,6 +146,17 @@ def restore_annotations(repo: Repository, doc_id: int, text: str, record: dict[s
         except ValueError:
             problems.append(f"unknown doc_status {record['doc_status']!r}; kept the document's status")
     return problems
+
+
+def unaligned_spans(tokens: Doc, spans: list[Span]) -> list[str]:
+    """A warning for each stored span whose edges are not token boundaries: it is kept as
+    the file says, and an export will list it again."""
+    return [
+        f"{span.label} {span.start}-{span.end} {span.text!r} kept but "
+        f"{misalignment_reason(tokens, span.start, span.end)}"
+        for span in spans
+        if tokens.char_span(span.start, span.end, alignment_mode="strict") is None
+    ]
 
 
 @dataclass(frozen=True)
