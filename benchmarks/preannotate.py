@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -229,6 +230,10 @@ def main() -> None:
         repo.close()
         compare(model, texts, template, args, claims=False)
         compare(model, texts, template, args, claims=True)
+    # the GUI figure: the longest event-loop stall while the window pre-annotates
+    print("\n== in the window (benchmarks/preannotate_stall.py)", flush=True)
+    stall = Path(__file__).with_name("preannotate_stall.py")
+    subprocess.run([sys.executable, str(stall), str(args.docs)], check=False)
 
 
 if __name__ == "__main__":
