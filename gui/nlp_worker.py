@@ -27,11 +27,12 @@ class NlpWorker(QObject):
         self.db_path = db_path
         self.model_name = model_name
         self.model = None
+        self.pipelines: dict = {}  # model name -> LoadedModel, owned by this thread
         self._cancel = threading.Event()
 
     @Slot()
     def load(self) -> None:
-        from models.nlp.loading import ModelError, load_model
+        from models.nlp.loading import ModelError, load_model, resolve_model_name
         from models.nlp.tokens import blank_pipeline
 
         try:
@@ -39,6 +40,9 @@ class NlpWorker(QObject):
         except ModelError as exc:
             self.model_failed.emit(str(exc))
             return
+        # the loaded English pipeline serves English documents; other languages load
+        # their own installed pipeline on first use, in this thread, and stay loaded
+        self.pipelines[resolve_model_name(self.model_name) or "blank:en"] = self.model
         blank_pipeline("en")  # warm the tokenizer that snaps manual selections
         self.model_loaded.emit(self.model.origin, self.model.warning)
 
@@ -54,10 +58,11 @@ class NlpWorker(QObject):
         try:
             report = preannotate(
                 self.db_path,
-                self.model,
+                self.model if self.model_name else None,  # an explicit model serves all
                 doc_ids or None,
                 progress=self.progress.emit,
                 cancelled=self._cancel.is_set,
+                pipelines=self.pipelines,
             )
         except (PreannotateError, ModelError, OSError) as exc:
             self.failed.emit(str(exc))

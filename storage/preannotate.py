@@ -102,12 +102,15 @@ def preannotate(
     cancelled: Callable[[], bool] | None = None,
     claims: bool = True,
     label_map: LabelMap | None = None,
+    pipelines: dict[str, LoadedModel] | None = None,
 ) -> PreannotateReport:
     """Suggest entities (and, when ``claims`` and the pipeline has a parser, claims) for
     ``doc_ids`` (default: every document) of the database at ``repo_path``.
 
     ``model``: a loaded pipeline, a name or path (loaded here), or ``None`` to pick one
-    per document language. ``progress(done, total, message)`` follows each stored batch;
+    per document language; ``pipelines`` (model name -> loaded pipeline) keeps those
+    pipelines between runs, so a worker thread loads each model once. ``progress(done,
+    total, message)`` follows each stored batch;
     ``cancelled()`` is polled after each document and stops the run after storing what
     is finished. A KeyboardInterrupt propagates; committed batches stay.
 
@@ -130,6 +133,8 @@ def preannotate(
     repo = Repository(path)
     try:
         run = _Run(repo, label_map, claims, batch_size, progress, cancelled)
+        if pipelines is not None:
+            run.pipelines = pipelines
         return run.run(model, doc_ids)
     finally:
         repo.close()

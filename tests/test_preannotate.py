@@ -333,3 +333,14 @@ def test_cli_ctrl_c_exits_130_and_says_what_was_saved(tmp_path, capsys, monkeypa
 
     err = capsys.readouterr().err
     assert "1 of 3 document(s) finished and saved" in err
+
+
+def test_pipelines_given_by_a_worker_are_reused_not_reloaded(tmp_path, english, monkeypatch):
+    import storage.preannotate as module
+    from models.nlp.loading import resolve_model_name
+
+    path, (doc_id,) = make_db(tmp_path, Document("Aid", ARTICLE))
+    monkeypatch.setattr(module, "load_model", lambda *a, **k: pytest.fail("the pipeline was loaded again"))
+    pipelines = {resolve_model_name(None, "en"): english}
+    report = preannotate(path, None, pipelines=pipelines)
+    assert report.documents == 1 and report.spans_added > 0
