@@ -13,6 +13,11 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from gui.threads import start_thread
 
 
+# Smaller batches than the CLI's 64: spaCy holds the GIL for stretches that grow with the
+# batch, and each stretch is a moment the window cannot repaint (benchmarks/preannotate_stall.py).
+GUI_BATCH_SIZE = 16
+
+
 class NlpWorker(QObject):
     """Lives in its own QThread. Slots run there, in the order they were requested."""
 
@@ -63,6 +68,7 @@ class NlpWorker(QObject):
                 progress=self.progress.emit,
                 cancelled=self._cancel.is_set,
                 pipelines=self.pipelines,
+                batch_size=GUI_BATCH_SIZE,
             )
         except (PreannotateError, ModelError, OSError) as exc:
             self.failed.emit(str(exc))
