@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gui.threads import start_thread
 
-
 # Smaller batches than the CLI's 64: spaCy holds the GIL for stretches that grow with the
 # batch, and each stretch is a moment the window cannot repaint (benchmarks/preannotate_stall.py).
 GUI_BATCH_SIZE = 16
