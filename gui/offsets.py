@@ -22,10 +22,6 @@ class OffsetMap:
         if not self._astral:  # most texts: both conversions are the identity
             self.to_qt = self.from_qt = _identity  # type: ignore[method-assign]
 
-    @property
-    def is_identity(self) -> bool:
-        return not self._astral
-
     def to_qt(self, offset: int) -> int:
         """Qt position of code-point ``offset``."""
         return offset + bisect_left(self._astral, offset)

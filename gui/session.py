@@ -394,7 +394,7 @@ class DocumentSession(QObject):
     def store_claim(self, claim: Claim) -> Claim:
         """Add a claim (or put back a deleted one under its id) and select it."""
         self.ensure_open(claim.doc_id)
-        stored = self.repo.restore_claim(claim) if claim.id else self.repo.add_claim(claim)
+        stored = self.repo.add_claim(claim)  # a claim with an id (undo of a delete) keeps it
         self.claims[stored.id] = stored
         self.claim_added.emit(stored)
         self.annotations_changed.emit()

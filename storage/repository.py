@@ -126,10 +126,6 @@ class Repository:
             row["id"] = doc.id
         return self.db["documents"].insert(row).last_pk
 
-    def has_text(self, text: str) -> bool:
-        digest = text_hash(text)
-        return bool(self.db.execute("SELECT 1 FROM documents WHERE text_hash = ?", [digest]).fetchone())
-
     def document(self, doc_id: int) -> Document:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
@@ -145,16 +141,6 @@ class Repository:
 
     def document_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
-
-    def document_rows(self, offset: int = 0, limit: int = 200) -> list[dict[str, Any]]:
-        """Rows for lists: everything but the text, in id order."""
-        cursor = self.db.execute(
-            "SELECT id, title, source, published, language, status, annotator, updated "
-            "FROM documents ORDER BY id LIMIT ? OFFSET ?",
-            [limit, offset],
-        )
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=False)) for row in cursor]
 
     def set_document_status(self, doc_id: int, status: DocStatus) -> None:
         with self.transaction():
@@ -328,11 +314,6 @@ class Repository:
             self.db.execute("DELETE FROM claims WHERE id = ?", [claim_id])
             self._mark_in_progress(claim.doc_id)
         return claim
-
-    def restore_claim(self, claim: Claim) -> Claim:
-        return self.add_claim(claim)
-
-    # -- labels ------------------------------------------------------------------------
 
     def save_labels(self, labels: LabelSet) -> None:
         with self.transaction():
