@@ -11,11 +11,10 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
-from gui.record_model import RecordTableModel
-from models.annotation import Certainty, Claim, SourceKind, Span, Status
+from gui.record_model import STATUS_ROLES, RecordTableModel, status_style
+from models.annotation import Certainty, Claim, SourceKind, Span
 
 if TYPE_CHECKING:
     from gui.session import DocumentSession
@@ -121,12 +120,8 @@ class ClaimTableModel(RecordTableModel[Claim]):
             return getattr(claim, self.CHOICES[column][0]).value
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(claim)
-        if role == Qt.ItemDataRole.ForegroundRole and claim.status == Status.REJECTED:
-            return QBrush(QColor("gray"))
-        if role == Qt.ItemDataRole.FontRole and claim.status == Status.SUGGESTED:
-            font = QFont()
-            font.setItalic(True)
-            return font
+        if role in STATUS_ROLES:
+            return status_style(claim.status, role)
         if role == CLAIM_ID_ROLE:
             return claim.id
         return None

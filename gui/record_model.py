@@ -8,6 +8,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from models.annotation import Status
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -90,3 +93,17 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
         return None
+
+
+STATUS_ROLES = (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole)
+
+
+def status_style(status: Status, role: int) -> QBrush | QFont | None:
+    """How a row shows its review status: suggestions in italics, rejections in grey."""
+    if role == Qt.ItemDataRole.ForegroundRole and status == Status.REJECTED:
+        return QBrush(QColor("gray"))
+    if role == Qt.ItemDataRole.FontRole and status == Status.SUGGESTED:
+        font = QFont()
+        font.setItalic(True)
+        return font
+    return None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
-from gui.record_model import RecordTableModel
-from models.annotation import Span, Status
+from gui.record_model import STATUS_ROLES, RecordTableModel, status_style
+from models.annotation import Span
 from models.labels import LabelSet
 
 Index = QModelIndex | QPersistentModelIndex
@@ -52,12 +52,8 @@ class SpanTableModel(RecordTableModel[Span]):
             return QColor(self.labels.get(span.label).colour)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{span.label} {span.start}-{span.end} by {span.annotator or '?'} ({span.origin})"
-        if role == Qt.ItemDataRole.ForegroundRole and span.status == Status.REJECTED:
-            return QBrush(QColor("gray"))
-        if role == Qt.ItemDataRole.FontRole and span.status == Status.SUGGESTED:
-            font = QFont()
-            font.setItalic(True)
-            return font
+        if role in STATUS_ROLES:
+            return status_style(span.status, role)
         if role == SPAN_ID_ROLE:
             return span.id
         return None
