@@ -35,7 +35,7 @@ class Preannotation(QObject):
         window.set_model_name("Model: loading…")
         self._show_progress(False)
         self.warning = ""
-        self._requested: set[int] | None = None
+        self._seen: tuple | None = None  # (doc id, suggestion counts) last shown
 
         self.document_action = QAction("Pre-annotate this &document", window)
         self.document_action.setShortcut(QKeySequence("Ctrl+P"))
@@ -82,7 +82,7 @@ class Preannotation(QObject):
         if not self.service.preannotate(doc_ids):
             self.window.show_message("Pre-annotation is already running.")
             return
-        self._requested = set(doc_ids) if doc_ids else None
+        self._seen = self._open_document_counts()
         self.progress.setRange(0, 0)
         self.time_left.setText("starting…")
         self._show_progress(True)
@@ -125,9 +125,7 @@ class Preannotation(QObject):
         self._refresh_open_document()
         lines = report.lines()
         self.window.show_message(report.summary() + (f" — {lines[0]}" if lines else ""))
-        refresh = getattr(self.window, "refresh_documents", None)
-        if refresh is not None:
-            refresh()
+        self.window.refresh_documents()
 
     def _failed(self, message: str) -> None:
         self._show_progress(False)
@@ -136,9 +134,19 @@ class Preannotation(QObject):
         self.window.show_message(message)
 
     def _refresh_open_document(self) -> None:
-        document = self.window.session.document
-        if document is not None and (self._requested is None or document.id in self._requested):
+        """Re-read the open document only when the run added suggestions to it (its
+        counters, kept by triggers, changed), not after every batch."""
+        seen = self._open_document_counts()
+        if seen is not None and seen != self._seen:
+            self._seen = seen
             self.window.session.reload()
+
+    def _open_document_counts(self) -> tuple | None:
+        document = self.window.session.document
+        if document is None:
+            return None
+        row = self.window.repo.document_list_rows([document.id]).get(document.id)
+        return (document.id, row["spans_suggested"], row["claims_suggested"]) if row else None
 
     def _show_progress(self, visible: bool) -> None:
         for widget in (self.progress, self.time_left, self.cancel_button):
