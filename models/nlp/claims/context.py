@@ -1,0 +1,73 @@
+"""The document as the rules see it: the parse with matcher hits, quotations,
+sentence and paragraph numbers, computed once per document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from models.nlp.claims.drafts import Range
+from models.nlp.claims.lexicon import Lexicon, claim_matchers
+from models.nlp.claims.quotations import quote_ranges
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+@dataclass
+class Context:
+    doc: Doc
+    text: str  # doc.text, which spaCy rebuilds on every access
+    lex: Lexicon
+    quotes: list[Range]  # token ranges inside quotation marks
+    cues: list[Token]
+    adverb_cues: list[Token]
+    hedges: set[int]
+    attributions: list[Span]
+    unconfirmed: list[Span]
+    anonymous_sents: set[int]
+    sent_of: list[int]
+    para_of: list[int]
+    sents: list[Span]
+
+    def in_quote(self, i: int) -> bool:
+        return any(start <= i < end for start, end in self.quotes)
+
+
+def build_context(doc: Doc, lex: Lexicon) -> Context:
+    matchers = claim_matchers(doc.vocab)
+    sents = list(doc.sents)
+    sent_of = [0] * len(doc)
+    for number, sent in enumerate(sents):
+        sent_of[sent.start : sent.end] = [number] * len(sent)
+    found: dict[str, list[Span]] = {}
+    for label, start, end in [*matchers.tokens(doc), *matchers.phrases(doc)]:
+        found.setdefault(doc.vocab.strings[label], []).append(doc[start:end])
+    text = doc.text
+    return Context(
+        doc=doc,
+        text=text,
+        lex=lex,
+        quotes=quote_ranges(doc, text),
+        cues=[span[0] for span in found.get("CUE", ())],
+        adverb_cues=[span[0] for span in found.get("ADVERB_CUE", ())],
+        hedges={span.start for span in found.get("HEDGE", ())},
+        attributions=found.get("ATTRIBUTION", []),
+        unconfirmed=found.get("UNCONFIRMED", []),
+        anonymous_sents={sent_of[span.start] for span in found.get("ANONYMITY", ())},
+        sent_of=sent_of,
+        para_of=_paragraphs(doc),
+        sents=sents,
+    )
+
+
+def _paragraphs(doc: Doc) -> list[int]:
+    numbers, current = [], 0
+    for token in doc:
+        numbers.append(current)
+        if token.is_space and "\n" in token.text:
+            current += 1
+    return numbers

@@ -1,0 +1,148 @@
+"""The word lists of ``resources/reporting_verbs.toml`` and the spaCy matchers built
+from them (once per vocabulary).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from models.resources import RESOURCES
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.vocab import Vocab
+
+
+LEXICON_PATH = RESOURCES / "reporting_verbs.toml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``reporting_verbs.toml``."""
+
+    reporting: frozenset[str]
+    nominal: frozenset[str]
+    particle: dict[str, str]
+    document_only: frozenset[str]
+    no_infinitive: frozenset[str]
+    recipient: frozenset[str]
+    denial: frozenset[str]
+    responsibility: frozenset[str]
+    responsibility_objects: frozenset[str]
+    attribution: tuple[str, ...]
+    attribution_heads: frozenset[str]  # first words: "according"
+    adverb_cues: frozenset[str]
+    anonymity: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+    hedges: frozenset[str]
+    person: frozenset[str]
+    document: frozenset[str]
+    organisation: frozenset[str]
+    organisation_names: frozenset[str]
+    pronouns: dict[str, str]  # pronoun -> "person" | "group" | "thing"
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Read the reporting verbs and cue lists (cached per path)."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    verbs, phrases, sources = data["verbs"], data["phrases"], data["sources"]
+    words = {
+        key: frozenset(value)
+        for key, value in {**verbs, **phrases, **sources}.items()
+        if isinstance(value, list)
+    }
+    pronouns = {
+        word: group for group in ("person", "group", "thing") for word in sources[f"{group}_pronouns"]
+    }
+    return Lexicon(
+        reporting=words["reporting"],
+        nominal=words["nominal"],
+        particle=dict(verbs.get("particle", {})),
+        document_only=words["document_only"],
+        no_infinitive=words["no_infinitive"],
+        recipient=words["recipient"],
+        denial=words["denial"],
+        responsibility=words["responsibility"],
+        responsibility_objects=words["responsibility_objects"],
+        attribution=tuple(phrases["attribution"]),
+        attribution_heads=frozenset(phrase.split()[0] for phrase in phrases["attribution"]),
+        adverb_cues=words["adverb_cues"],
+        anonymity=tuple(phrases["anonymity"]),
+        unconfirmed=tuple(phrases["unconfirmed"]),
+        hedges=words["hedges"],
+        person=words["person"],
+        document=words["document"],
+        organisation=words["organisation"],
+        organisation_names=words["organisation_names"],
+        pronouns=pronouns,
+    )
+
+
+@dataclass(frozen=True)
+class ClaimMatchers:
+    """Reporting verbs, hedges and adverb cues (``Matcher``), cue phrases
+    (``PhraseMatcher``) and passive responsibility claims (``DependencyMatcher``)."""
+
+    tokens: Matcher
+    phrases: PhraseMatcher
+    responsibility: DependencyMatcher
+
+
+# Matchers by id(vocab), holding the vocab so the id stays its own. A Vocab takes no weak
+# reference, so the cache keeps only the few most recent vocabularies (one per worker).
+_MATCHERS: dict[int, tuple[Vocab, ClaimMatchers]] = {}
+
+
+_MATCHERS_KEPT = 4
+
+
+def claim_matchers(nlp: Language | Vocab) -> ClaimMatchers:
+    """The matchers for ``nlp``'s vocabulary (a pipeline or a ``Vocab``), built on first
+    use and reused for every later document."""
+    vocab = getattr(nlp, "vocab", nlp)
+    cached = _MATCHERS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        cached = (vocab, _build_matchers(vocab, load_lexicon()))
+        _MATCHERS[id(vocab)] = cached
+        while len(_MATCHERS) > _MATCHERS_KEPT:
+            del _MATCHERS[next(iter(_MATCHERS))]
+    return cached[1]
+
+
+def _build_matchers(vocab: Vocab, lex: Lexicon) -> ClaimMatchers:
+    tokens = Matcher(vocab)
+    tokens.add("CUE", [[{"LEMMA": {"IN": sorted(lex.reporting)}, "POS": "VERB"}]])
+    tokens.add("HEDGE", [[{"LOWER": {"IN": sorted(lex.hedges)}}]])
+    tokens.add("ADVERB_CUE", [[{"LOWER": {"IN": sorted(lex.adverb_cues)}, "DEP": "advmod"}]])
+    phrases = PhraseMatcher(vocab, attr="LOWER")
+    for key, items in (
+        ("ATTRIBUTION", lex.attribution),
+        ("ANONYMITY", lex.anonymity),
+        ("UNCONFIRMED", lex.unconfirmed),
+    ):
+        # whitespace tokens suffice: the phrases are plain words
+        phrases.add(key, [Doc(vocab, words=phrase.split()) for phrase in items])
+    responsibility = DependencyMatcher(vocab)
+    responsibility.add(
+        "CLAIMED_BY",
+        [
+            [
+                {
+                    "RIGHT_ID": "cue",
+                    "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(lex.responsibility)}, "TAG": "VBN"},
+                },
+                {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "agent", "RIGHT_ATTRS": {"DEP": "agent"}},
+                {"LEFT_ID": "agent", "REL_OP": ">", "RIGHT_ID": "source", "RIGHT_ATTRS": {"DEP": "pobj"}},
+            ]
+        ],
+    )
+    return ClaimMatchers(tokens, phrases, responsibility)

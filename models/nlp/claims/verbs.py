@@ -1,0 +1,232 @@
+"""Reporting verbs: the verb's source (subject, agent, or the noun phrase before it) and
+what it reports (a "that" clause, a governing clause, an object noun phrase, or a quotation
+next to the reporting clause).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from models.nlp.claims.clauses import clause_end, without_medium
+from models.nlp.claims.context import Context
+from models.nlp.claims.drafts import Draft, Range
+from models.nlp.claims.lexicon import Lexicon
+from models.nlp.claims.quotations import is_frame_punct
+from models.nlp.claims.syntax import (
+    RELATIVE,
+    after_comma,
+    child_with,
+    has_that,
+    is_cue,
+    negated,
+    skip_back_punct,
+    subject_of,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+_CONTENT_DEPS = ("ccomp", "parataxis", "xcomp")
+
+
+_QUESTION_MARKS = frozenset({"whether", "if"})
+
+
+def _source_of(verb: Token, lex: Lexicon) -> Token | None:
+    """The head of the source: subject, passive agent, the noun a relative clause
+    modifies, the subject inherited from the clause the verb continues, or the noun
+    phrase right before the verb when the parse gives none."""
+    subject = subject_of(verb)
+    if subject is not None:
+        return verb.head if subject.lower_ in RELATIVE and verb.dep_ == "relcl" else subject
+    agent = child_with(verb, "agent")
+    if agent is not None:
+        return child_with(agent, "pobj")
+    if child_with(verb, "nsubjpass", "expl") is not None:
+        return None
+    reporter = next((a for a in verb.ancestors if is_cue(a, lex)), None)
+    if reporter is not None:
+        return _source_of(reporter, lex)
+    head = verb
+    while head.dep_ in ("conj", "advcl", "xcomp", "acomp", "pcomp", "prep") and head.head.i != head.i:
+        head = head.head
+        subject = subject_of(head)
+        if subject is not None:
+            return subject
+    return _noun_before(verb) if verb.dep_ in ("ROOT", "dep", "parataxis") else None
+
+
+def _noun_before(verb: Token) -> Token | None:
+    """The noun phrase ending right before ``verb`` when the parse gives the verb no
+    subject ("..., Saad al-Rubaie, argued", "A doctor at X, who asked not to be
+    identified, said"): past a relative clause, up to the head of the phrase."""
+    doc, first = verb.doc, verb.sent.start
+    i = skip_back_punct(doc, verb.i - 1, first)
+    relative = (
+        next((a for a in [doc[i], *doc[i].ancestors] if a.dep_ == "relcl"), None) if i >= first else None
+    )
+    if relative is not None and after_comma(relative):
+        i = skip_back_punct(doc, relative.left_edge.i - 1, first)
+    if i < first or doc[i].pos_ not in ("NOUN", "PROPN"):
+        return None
+    token = doc[i]
+    while token.head.i < verb.i and (
+        token.dep_ in ("compound", "flat", "pobj", "prep") or (token.dep_ == "appos" and not token.ent_type_)
+    ):
+        token = token.head
+    return token
+
+
+def verb_drafts(ctx: Context) -> Iterator[Draft]:
+    for verb in ctx.cues:
+        if ctx.in_quote(verb.i) or not _reports_speech(verb, ctx.lex):
+            continue
+        # "did not deny" admits rather than denies
+        denied = negated(verb) != (verb.lemma_.lower() in ctx.lex.denial)
+        source = _source_of(verb, ctx.lex)
+        for content in _contents_of(verb, ctx):
+            yield Draft(content, (verb.i, verb.i + 1), source, verb.i, denied, keeps_cue=_raised(verb))
+
+
+def _reports_speech(verb: Token, lex: Lexicon) -> bool:
+    lemma = verb.lemma_.lower()
+    if verb.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+        return False  # "too early to say", "declined to confirm"
+    particle = lex.particle.get(lemma)
+    if particle is not None and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
+        return False
+    if lemma in lex.document_only:
+        source = _source_of(verb, lex)
+        return source is not None and source.lower_ in lex.document
+    return True
+
+
+def _raised(verb: Token) -> bool:
+    """A raised passive ("X is reported to have fled"): the content runs from the subject
+    through the cue."""
+    return child_with(verb, "nsubjpass") is not None and child_with(verb, "xcomp") is not None
+
+
+def _contents_of(verb: Token, ctx: Context) -> list[Range]:
+    """What ``verb`` reports: one range per coordinated "that"-clause, none when it asks
+    ("did not say whether") or reports nothing."""
+    clause = _complement(verb, ctx.lex)
+    if clause is not None:
+        if _asks(verb, clause):
+            return []
+        if _raised(verb):
+            return [(child_with(verb, "nsubjpass").left_edge.i, clause_end(clause, ctx.lex))]
+        return _split_that_clauses(clause, ctx.lex)
+    found = _governing_content(verb, ctx.lex) or _nominal_content(verb, ctx.lex)
+    found = found or _quoted_content(verb, ctx)
+    return [found] if found else []
+
+
+def _asks(verb: Token, clause: Token) -> bool:
+    """A question, not a statement: "did not say whether ...", "did not say when ..."."""
+    if any(c.dep_ == "mark" and c.lower_ in _QUESTION_MARKS for c in clause.children):
+        return True
+    return negated(verb) and clause.left_edge.tag_ in ("WRB", "WP", "WDT")
+
+
+def _complement(verb: Token, lex: Lexicon) -> Token | None:
+    for child in verb.children:
+        if child.dep_ not in _CONTENT_DEPS:
+            continue
+        if child.dep_ == "xcomp" and (
+            verb.lemma_.lower() in lex.no_infinitive or child.pos_ not in ("VERB", "AUX")
+        ):
+            continue
+        return child
+    return _misattached_that_clause(verb, lex)
+
+
+def _misattached_that_clause(verb: Token, lex: Lexicon) -> Token | None:
+    """A "that" clause the parser hung on a noun after the verb: "said in a statement
+    that ..." (a complement clause, marked by "that"), or after the object of a verb of
+    telling, "told reporters outside the court that ..." (parsed as a relative clause)."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ not in ("relcl", "acl") or token.left_edge.lower_ != "that":
+            continue
+        if has_that(token):
+            return token
+        if verb.lemma_.lower() in lex.recipient and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "that" for c in token.children
+        ):
+            return token
+    return None
+
+
+def _split_that_clauses(clause: Token, lex: Lexicon) -> list[Range]:
+    """Coordinated complements ("said X and that Y"): one content each."""
+    heads = [clause]
+    token = clause
+    while True:
+        nxt = next((c for c in token.children if c.dep_ == "conj" and has_that(c)), None)
+        if nxt is None:
+            break
+        heads.append(nxt)
+        token = nxt
+    ranges = []
+    for number, head in enumerate(heads):
+        start = head.left_edge.i
+        end = heads[number + 1].left_edge.i if number + 1 < len(heads) else clause_end(head, lex)
+        ranges.append((start, min(end, clause_end(head, lex))))
+    return ranges
+
+
+def _governing_content(verb: Token, lex: Lexicon) -> Range | None:
+    """A reporting clause parsed under the reported one ("The talks failed, a diplomat
+    said" as parataxis, ccomp, or a conjunct after a comma): the content is the clause
+    before the reporting one."""
+    head = verb.head
+    if head.i >= verb.i or is_cue(head, lex):
+        return None
+    if verb.dep_ == "conj":
+        subject = subject_of(verb)
+        if subject is None or subject.left_edge.i == 0 or subject.left_edge.nbor(-1).text != ",":
+            return None
+    elif verb.dep_ not in ("parataxis", "ccomp"):
+        return None
+    return (head.left_edge.i, verb.left_edge.i)
+
+
+def _nominal_content(verb: Token, lex: Lexicon) -> Range | None:
+    """A noun phrase as content: "confirmed the attack", "denied any link", "accused X
+    of Y"; Z in "claimed responsibility for Z" and "rejected claims that Z"."""
+    if verb.lemma_.lower() not in lex.nominal:
+        return None
+    obj = child_with(verb, "dobj")
+    if obj is None or obj.pos_ == "PRON":
+        return None
+    clause = next((c for c in obj.children if c.dep_ in ("acl", "ccomp") and has_that(c)), None)
+    if clause is not None:
+        return (clause.left_edge.i, clause.right_edge.i + 1)
+    if obj.lower_ in lex.responsibility_objects:
+        target = next((child_with(p, "pobj") for p in obj.children if p.dep_ == "prep"), None)
+        return (target.left_edge.i, target.right_edge.i + 1) if target is not None else None
+    end = without_medium(obj, lex)
+    for prep in verb.rights:
+        if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in ("of", "for", "over"):
+            end = max(end, prep.right_edge.i + 1)
+    return (obj.left_edge.i, end)
+
+
+def _quoted_content(verb: Token, ctx: Context) -> Range | None:
+    """A quotation right before the reporting clause ('"...," he said') or right after
+    the verb and a colon or comma ('he said: "..."')."""
+    doc = ctx.doc
+    source = _source_of(verb, ctx.lex)
+    clause_start = min(verb.i, source.left_edge.i if source is not None else verb.i)
+    for start, end in ctx.quotes:
+        if end <= clause_start and all(is_frame_punct(t) for t in doc[end:clause_start]):
+            return (start, end)
+        if start > verb.i:
+            gap = doc[verb.i + 1 : start]
+            joined = any(t.text in (":", ",") for t in gap)
+            if joined and len(gap) <= 8 and not any("\n" in t.text for t in gap):
+                return (start, end)
+            return None
+    return None
