@@ -143,7 +143,7 @@ class ExportDialog(QDialog):
     def start_export(self) -> None:
         options = self.options()
         try:
-            options.check()
+            options.check(self.db_path)
         except ExportError as exc:
             self.summary.setPlainText(f"Cannot export: {exc}")
             return

@@ -7,6 +7,7 @@ append a new one.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -207,6 +208,28 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class DatabaseError(Exception):
     """The file cannot be used as a Quire database (one line, for the user)."""
+
+
+# SQLite keeps a database in its own file and, while it is open or after a crash, in
+# companions named after it.
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def is_database_file(target: str | Path, database: str | Path) -> bool:
+    """Whether writing ``target`` would overwrite the database at ``database`` or one of
+    its ``-wal``/``-shm``/``-journal`` files: paths are compared after resolving symbolic
+    links (``realpath``), and as one file on disk (a hard link) where both exist."""
+    wanted = os.path.realpath(target)
+    for base in dict.fromkeys((os.fspath(database), os.path.realpath(database))):
+        for name in (base, *(base + suffix for suffix in COMPANION_SUFFIXES)):
+            if os.path.realpath(name) == wanted:
+                return True
+            try:
+                if os.path.samefile(name, target):
+                    return True
+            except OSError:  # one of them does not exist (yet)
+                continue
+    return False
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:

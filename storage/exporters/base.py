@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import IO, Any, Protocol
 from models.annotation import Claim, Span, Status
 from models.document import DocStatus, Document
 from storage.repository import Repository
-from storage.schema import DatabaseError
+from storage.schema import DatabaseError, is_database_file
 
 FORMATS = ("spacy", "jsonl", "conll", "claims")
 STATUS_CHOICES = ("accepted", "all")
@@ -60,8 +61,9 @@ class ExportOptions:
     def doc_status(self) -> DocStatus | None:
         return DocStatus.DONE if self.docs == "done" else None
 
-    def check(self) -> None:
-        """Raise ExportError for options that do not go together."""
+    def check(self, database: str | Path | None = None) -> None:
+        """Raise ExportError for options that do not go together, or for a target that
+        is the ``database`` being exported (or one of its -wal/-shm/-journal files)."""
         if self.format not in FORMATS:
             raise ExportError(f"unknown format {self.format!r}; use one of {', '.join(FORMATS)}")
         if self.status not in STATUS_CHOICES:
@@ -86,6 +88,13 @@ class ExportOptions:
             )
         elif self.out.exists() and not self.out.is_file():
             raise ExportError(f"{self.out} is not a regular file (a device or socket?); choose a file name")
+        if database is not None:
+            for target in self.targets().values():
+                if is_database_file(target, database):
+                    raise ExportError(
+                        f"{target} is the database being exported ({database}) or one of its "
+                        "files; writing there would destroy it: choose another file name"
+                    )
 
     def targets(self) -> dict[str, Path]:
         """The files this export writes, by role."""
@@ -125,6 +134,7 @@ class ExportReport:
     split: dict[str, int] = field(default_factory=dict)  # documents per file (spacy split)
     problems: list[ExportProblem] = field(default_factory=list)
     overlaps: list[ExportProblem] = field(default_factory=list)  # in doc.spans only, not doc.ents
+    removed: list[Path] = field(default_factory=list)  # temporary files of killed exports
     cancelled: bool = False
     failed: str = ""  # why nothing was written
 
@@ -166,7 +176,13 @@ class ExportReport:
         if self.overlaps:
             lines.append(f"overlapping spans kept in doc.spans['sc'] but not doc.ents: {len(self.overlaps)}")
         lines.append(f"problems: {len(self.problems)}")
+        if self.removed:
+            lines.append(f"removed {len(self.removed)} temporary file(s) left by an interrupted export")
         return lines
+
+
+# ".NAME.PID-XXXXXXXX.part": the temporary name of AtomicFile, and nothing else
+_TEMP_NAME = re.compile(r"\..+\.(?P<pid>[0-9]+)-[0-9a-f]{8}\.part")
 
 
 class AtomicFile:
@@ -203,6 +219,43 @@ class AtomicFile:
             self.temp.unlink(missing_ok=True)
 
 
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Remove from ``folder`` the temporary files (``.NAME.PID-XXXXXXXX.part``) of exports
+    whose process is gone (killed before it could clean up); returns them. Files of any
+    other name, and those of a running export, are left alone."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # no folder yet, or not readable: nothing of ours to find
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        if _process_running(int(match["pid"])):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _process_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    except OverflowError:  # no process has such an id
+        return False
+    return True
+
+
 class FormatWriter(Protocol):
     def add(self, item: ExportItem) -> None: ...
 
@@ -220,8 +273,9 @@ def export_corpus(
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportReport:
     """Export the corpus as ``options`` say; returns the report. Raises ExportError when
-    the export cannot start or a file cannot be written."""
-    options.check()
+    the export cannot start (bad options, a target that is the database itself, no
+    database) or a file cannot be written."""
+    options.check(source.path if isinstance(source, Repository) else source)
     if isinstance(source, Repository):
         return _export(source, options, progress, cancelled)
     if not Path(source).exists():
@@ -246,6 +300,8 @@ def _export(
     doc_status = options.doc_status
     total = repo.export_document_count(doc_status)
     report = ExportReport(options.format)
+    for folder in dict.fromkeys(path.parent for path in options.targets().values()):
+        report.removed.extend(remove_stale_temp_files(folder))
     files = {role: AtomicFile(path) for role, path in options.targets().items()}
     try:
         writer = _make_writer(options, files, report, repo)
