@@ -5,6 +5,8 @@
     python main.py preannotate --db PATH [--model NAME_OR_PATH] [--docs all|ID,ID...]
     python main.py export      --db PATH --format spacy|jsonl|conll|claims --out PATH ...
     python main.py stats       --db PATH [--json]
+    python main.py entities    --db PATH [--json]
+    python main.py link        --db PATH [--docs all|ID,ID...]
 
 Errors exit with code 2 and one line on stderr.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -131,9 +134,16 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
     add_cli(sub)
 
 
+def _register_entities(sub: argparse._SubParsersAction) -> None:
+    from storage.entity_cli import add_cli
+
+    add_cli(sub)
+
+
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_preannotate,
     _register_export,
+    _register_entities,
 ]
 
 
@@ -148,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; finished work is saved", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (``| head``): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.annotation import (
     AnnotationError,
@@ -29,6 +30,9 @@ from models.corpus import DocumentQuery, SearchError
 from models.document import DocStatus, Document, text_hash
 from models.labels import LabelSet
 from storage.schema import connect
+
+if TYPE_CHECKING:
+    from storage.entities import EntityStore
 
 _SPAN_FIELDS = ("id", "doc_id", "start", "end", "label", "text", "status", "origin",
                 "annotator", "created", "updated")  # fmt: skip
@@ -77,6 +81,13 @@ class Repository:
 
     def close(self) -> None:
         self.db.close()
+
+    @cached_property
+    def entities(self) -> EntityStore:
+        """Canonical entities and their links (storage/entities.py)."""
+        from storage.entities import EntityStore
+
+        return EntityStore(self)
 
     # -- transactions ------------------------------------------------------------------
 

@@ -197,10 +197,19 @@ def _table_sql(db: sqlite_utils.Database, table: str) -> tuple[str, list[str]]:
     return create, [sql for kind, sql in rows if kind in ("index", "trigger")]
 
 
+def m004_canonical_entities(db: sqlite_utils.Database) -> None:
+    """Canonical entities, the links of spans and claim sources to them, and remembered
+    rejections of suggested links (storage/entities.py)."""
+    from storage.entities import migrate_canonical_entities
+
+    migrate_canonical_entities(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_corpus_workflow,
     m003_ids_never_reused,
+    m004_canonical_entities,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
