@@ -274,3 +274,24 @@ def test_relabelled_span_gets_a_fresh_suggestion(repo, make_document) -> None:
     links = repo.entities.links_of_document(doc)
     assert links[wrong.id][0] == links[right.id][0]
     assert repo.entities.count() == 1 and repo.entities.labels() == ["FAC"]
+
+
+def test_link_and_entities_commands(repo, make_document, capsys) -> None:
+    import json
+
+    from main import main
+
+    doc = make_document(SEED_LIKE)
+    _span(repo, doc, "Ain al-Assad", "FAC")
+    _span(repo, doc, "Aïn al-Assad", "FAC")
+    path = str(repo.path)
+    assert main(["link", "--db", path]) == 0
+    assert "suggested links for 2 span(s), created 1 entity" in capsys.readouterr().out
+    assert main(["entities", "--db", path, "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["name"], r["label"], r["mentions"], r["suggested_mentions"]) for r in rows] == [
+        ("Aïn al-Assad", "FAC", 2, 2)
+    ]
+    assert main(["link", "--db", path, "--docs", "x"]) == 2
+    assert main(["entities", "--db", path + ".missing"]) == 2
+    assert "no database at" in capsys.readouterr().err
