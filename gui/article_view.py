@@ -14,6 +14,8 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -27,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.highlighter import SpanHighlighter, SpanIndex
+from gui.highlighter import SpanIndex
 from gui.keys import RESIZE_ACTIONS, review_action
+from gui.label_tags import LabelTagPainter, TaggedHighlighter
 from gui.offsets import OffsetMap
 from models.annotation import Span, Status
 from models.document import Document
@@ -59,7 +62,8 @@ class TextView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.offsets = OffsetMap("")
         self.index = SpanIndex("", self.offsets)
-        self.highlighter = SpanHighlighter(labels, self.document())
+        self.highlighter = TaggedHighlighter(labels, self.document())
+        self.tags = LabelTagPainter(self, self.highlighter)
         self.selected_span_id: int | None = None
         self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self._press_pos: QPoint | None = None
@@ -195,6 +199,10 @@ class TextView(QPlainTextEdit):
         self.setTextCursor(keep)
 
     # -- events ------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        self.tags.paint(QPainter(self.viewport()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         key = event.key()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from gui.document_filters import DocumentFilterBar
 from gui.import_dialog import ImportDialog
@@ -43,7 +43,8 @@ CORPUS_SHORTCUTS = [
     ("Ctrl+I", "Import files or folders"),
 ]
 _COLUMN_WIDTHS = (260, 90, 85, 45, 70, 60, 80, 120, 80)
-_HIT_COLOUR = QColor("#ffe066")
+# Search hits: white on a strong magenta, unlike every label fill and claim part (pale).
+_HIT_BACKGROUND = QColor("#b0126a")
 _SCAN_CHUNK = 500
 
 
@@ -67,6 +68,7 @@ class CorpusWorkflow(QObject):
         self.session = window.session
         self.import_dialog: ImportDialog | None = None
         self.stats_dialog: StatsDialog | None = None
+        self.done_question: QMessageBox | None = None
 
         self.filters = DocumentFilterBar(window.labels)
         self._wrap_list()
@@ -222,7 +224,8 @@ class CorpusWorkflow(QObject):
             self.window.show_message(f"Search hits not shown: the database is busy ({exc}).")
             hits = []
         fmt = QTextCharFormat()
-        fmt.setBackground(_HIT_COLOUR)
+        fmt.setBackground(_HIT_BACKGROUND)
+        fmt.setForeground(QColor("white"))
         text.set_marks("search", [(start, end, fmt) for start, end in hits])
         if hits:
             text.ensure_visible(hits[0][0])
@@ -296,9 +299,41 @@ class CorpusWorkflow(QObject):
         self.window.show_message("No document in the list has suggestions left to review.")
 
     def mark_done_and_next(self) -> None:
+        """Mark the open document done and open the next one; with suggestions left to
+        review, ask first (``done_question`` is the open question, answered later)."""
         document = self.session.document
         if document is None:
             return
+        left = self.suggestions_left()
+        if left:
+            self._ask_mark_done(document, left)
+            return
+        self._mark_done_and_next(document)
+
+    def _ask_mark_done(self, document: Document, left: int) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Mark done?", f"{left} suggestion(s) in this document "
+                          "are not reviewed yet.", parent=self.window)  # fmt: skip
+        box.setObjectName("markDoneQuestion")
+        box.setInformativeText(
+            "In a document marked done, accepted spans are the complete annotation: the unreviewed "
+            "suggestions would be exported as not entities."
+        )
+        done = box.addButton("Mark done anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep reviewing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(QMessageBox.StandardButton.NoButton)
+
+        def answered() -> None:
+            self.done_question = None
+            if box.clickedButton() is done and self.session.document is document:
+                self._mark_done_and_next(document)
+            elif box.clickedButton() is not done:
+                self.window.show_message(f"Not marked done: {left} suggestion(s) left to review (J / Tab).")
+
+        box.finished.connect(lambda _result: answered())
+        self.done_question = box
+        box.open()
+
+    def _mark_done_and_next(self, document: Document) -> None:
         if not self._set_status(document, DocStatus.DONE, "Not marked done"):
             return
         row = self.model.row_of(document.id)
@@ -369,13 +404,16 @@ class CorpusWorkflow(QObject):
             self.done_label.setText(f"Done: {done[0]:,} of {done[1]:,}")
         self._update_suggestions()
 
+    def suggestions_left(self) -> int:
+        """Suggested spans and claims of the open document not yet reviewed."""
+        left = sum(1 for s in self.session.spans.values() if s.status == Status.SUGGESTED)
+        return left + sum(1 for c in self.session.claims.values() if c.status == Status.SUGGESTED)
+
     def _update_suggestions(self) -> None:
         if self.session.document is None:
             self.suggestions_label.clear()
             return
-        left = sum(1 for s in self.session.spans.values() if s.status == Status.SUGGESTED)
-        left += sum(1 for c in self.session.claims.values() if c.status == Status.SUGGESTED)
-        self.suggestions_label.setText(f"Suggestions left: {left}")
+        self.suggestions_label.setText(f"Suggestions left: {self.suggestions_left()}")
 
     def set_model_name(self, text: str, tooltip: str = "", warning: bool = False) -> None:
         self.model_label.setText(text)

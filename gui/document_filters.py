@@ -9,11 +9,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
-from models.corpus import DocumentQuery
+from models.corpus import DocumentQuery, word_prefixes
 from models.labels import LabelSet
 
 SEARCH_DELAY_MS = 300
-SEARCH_HELP = 'Full-text search: words, "a phrase", prefix*, AND / OR / NOT, title: word'
+SEARCH_HELP = (
+    'Full-text search: words (each also finds longer words: missile finds missiles), "a phrase", '
+    "AND / OR / NOT, title: word"
+)
 _STATUSES = (("All statuses", None), ("New", "new"), ("In progress", "in_progress"), ("Done", "done"))
 _ERROR_STYLE = "QLineEdit { border: 1px solid #c62828; background: #fdecea; }"
 
@@ -70,7 +73,7 @@ class DocumentFilterBar(QWidget):
             label=self.label.currentData(),
             source=self.source.currentData(),
             unreviewed=self.unreviewed.isChecked(),
-            search=self.search.text().strip(),
+            search=word_prefixes(self.search.text().strip()),
         )
 
     def set_sources(self, sources: list[tuple[str, int]]) -> None:

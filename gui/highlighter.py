@@ -139,7 +139,8 @@ class SpanHighlighter(QSyntaxHighlighter):
             covering = [s for a, b, s in ranges if a <= left and right <= b]
             if not covering:
                 continue
-            covering.sort(key=lambda s: s.end - s.start)
+            # accepted work is never hidden under a suggestion: it is filled first
+            covering.sort(key=lambda s: (s.status != Status.ACCEPTED, s.end - s.start))
             inner = covering[0]
             outer = covering[-1].label if len(covering) > 1 else None
             self.setFormat(left - base, right - left, self._format(inner.label, inner.status, outer))

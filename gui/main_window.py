@@ -116,6 +116,16 @@ class MainWindow(QMainWindow):
             more.addAction(name, lambda name=name: self.article.text._apply_label(name))
         self.annotate_menu = annotate
 
+        view = self.menuBar().addMenu("&View")
+        self.tags_action = view.addAction("Label &tags in the text")
+        self.tags_action.setCheckable(True)
+        self.tags_action.setChecked(self.settings.value("view/label_tags", True, type=bool))
+        self.tags_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.tags_action.toggled.connect(self._show_tags)
+        self.article.text.tags.set_shown(self.tags_action.isChecked())
+        self.addAction(self.tags_action)
+        self.view_menu = view
+
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
         self.help_menu = help_menu
@@ -256,6 +266,10 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in self.shortcut_lines())
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing=4>{rows}</table>")
+
+    def _show_tags(self, shown: bool) -> None:
+        self.article.text.tags.set_shown(shown)
+        self.settings.setValue("view/label_tags", shown)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

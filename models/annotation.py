@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -164,3 +166,19 @@ def validate_claim(text: str, claim: Claim) -> None:
             validate_range(text, *part)
         except AnnotationError as exc:
             raise AnnotationError(f"claim {name}: {exc}") from None
+
+
+class RangeSet:
+    """Half-open code-point ranges that answer "does [start, end) overlap any of them?"
+    in O(log n): the ranges sorted by start with a running maximum of their ends."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        ordered = sorted(ranges)
+        self._starts = [start for start, _ in ordered]
+        self._reach: list[int] = []  # the furthest end among the first i + 1 ranges
+        for _, end in ordered:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self._starts, end)  # ranges that start before ``end``
+        return before > 0 and self._reach[before - 1] > start

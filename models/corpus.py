@@ -3,6 +3,7 @@ repository turns it into SQL)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Orders the list can be sorted in; "id" is import order.
@@ -18,6 +19,24 @@ SORT_KEYS = (
     "updated",
     "annotator",
 )
+
+
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_BARE_WORD = re.compile(r"\w+")
+
+
+def word_prefixes(search: str) -> str:
+    """The search box's query for FTS5, with every bare word a prefix ("missile" ->
+    "missile*", so that "missiles" is found and marked too). Phrases in quotes, operators
+    (AND, OR, NOT, NEAR), column filters ("title:"), words with a ``*`` already and
+    anything else that is not a plain word are left as typed."""
+    parts = search.split('"')
+    for n in range(0, len(parts), 2):  # outside quotes
+        parts[n] = " ".join(
+            word + "*" if _BARE_WORD.fullmatch(word) and word not in _FTS_OPERATORS else word
+            for word in parts[n].split(" ")
+        )
+    return '"'.join(parts)
 
 
 class SearchError(ValueError):

@@ -20,6 +20,7 @@ from models.annotation import (
     AnnotationError,
     Certainty,
     Claim,
+    RangeSet,
     SourceKind,
     Span,
     Status,
@@ -392,8 +393,8 @@ class Repository:
         (joining the caller's), all with status ``suggested``. Nothing stored is changed
         or deleted: a span whose ``(start, end, label)`` or a claim whose ``key`` is
         already stored for its document, in any status, is skipped, so reviewed work stays
-        as it is and a rejected suggestion is not made again; nor is a span suggested over
-        a range already accepted under another label. A claim whose source mention
+        as it is and a rejected suggestion is not made again; nor is a span suggested that
+        overlaps an accepted span (docs/DESIGN.md: accepted text is settled). A claim whose source mention
         is exactly a stored span is linked to it. Returns counts of added and skipped
         items. Raises AnnotationError, storing nothing, for a range that does not fit."""
         batch = [(doc_id, list(spans), list(claims)) for doc_id, spans, claims in batch]
@@ -417,18 +418,24 @@ class Repository:
     ) -> tuple[list[dict[str, Any]], int]:
         known = set(self._rows_for_documents(
             "SELECT doc_id, start, end, label FROM spans WHERE doc_id IN ({ids})", list(texts)))  # fmt: skip
-        # A range an analyst accepted under any label is settled: a relabelled suggestion
-        # (GPE -> LOC) must not come back under its old label on the next run.
-        settled = set(self._rows_for_documents(
+        # Text an analyst accepted is settled: no suggestion is made over any part of it,
+        # so a relabelled suggestion (GPE -> LOC) does not come back under its old label
+        # and "Aline Sawadogo" is not suggested inside an accepted "Minister Aline Sawadogo".
+        accepted: dict[int, list[tuple[int, int]]] = {doc_id: [] for doc_id in texts}
+        rows = self._rows_for_documents(
             "SELECT doc_id, start, end FROM spans WHERE status = 'accepted' AND doc_id IN ({ids})",
-            list(texts)))  # fmt: skip
+            list(texts),
+        )
+        for doc_id, start, end in rows:
+            accepted[doc_id].append((start, end))
+        settled = {doc_id: RangeSet(ranges) for doc_id, ranges in accepted.items()}
         rows, skipped = [], 0
         for doc_id, spans, _ in batch:
             for span in spans:
                 if span.doc_id != doc_id:
                     raise AnnotationError(f"span of document {span.doc_id} given for {doc_id}")
                 validate_span(texts[doc_id], span, [])
-                if (doc_id, *span.key) in known or (doc_id, span.start, span.end) in settled:
+                if (doc_id, *span.key) in known or settled[doc_id].overlaps(span.start, span.end):
                     skipped += 1
                     continue
                 known.add((doc_id, *span.key))

@@ -45,11 +45,16 @@ def highlighted_ranges(view) -> list[tuple[str, str]]:
     block = view.document().begin()
     while block.isValid():
         text = block.text()
-        for fmt_range in block.layout().formats():
+        runs: list[tuple[int, int, str]] = []  # adjacent ranges of one colour are one run
+        for fmt_range in sorted(block.layout().formats(), key=lambda r: r.start):
             brush = fmt_range.format.background()
             if brush.style() == Qt.BrushStyle.NoBrush:
                 continue
-            units = text.encode("utf-16-le")[2 * fmt_range.start : 2 * (fmt_range.start + fmt_range.length)]
-            shown.append((units.decode("utf-16-le"), brush.color().name()))
+            start, end, colour = fmt_range.start, fmt_range.start + fmt_range.length, brush.color().name()
+            if runs and runs[-1][1] == start and runs[-1][2] == colour:
+                start = runs.pop()[0]
+            runs.append((start, end, colour))
+        units = text.encode("utf-16-le")
+        shown += [(units[2 * start : 2 * end].decode("utf-16-le"), colour) for start, end, colour in runs]
         block = block.next()
     return shown

@@ -44,7 +44,7 @@ def test_select_press_1_undo_redo_persist(qtbot, repo, make_document, main_windo
     )
     restored = repo.spans(doc_id)
     assert [(s.id, s.start, s.end, s.label) for s in restored] == [(spans[0].id, start, end, "PERSON")]
-    assert ("Maria Lopez", "#ffb3ba") in highlighted_ranges(view)
+    assert ("Maria Lopez", "#ffaabb") in highlighted_ranges(view)
 
 
 def test_relabel_in_panel_combo_persists_and_reopens(qtbot, tmp_path, make_document, repo, main_window):
@@ -112,8 +112,8 @@ def test_overlapping_spans_stay_visible_and_selectable(qtbot, repo, make_documen
     window = main_window(repo, doc_id)
     view = window.article.text
     shown = highlighted_ranges(view)
-    assert ("Khalid ", "#ffb3ba") in shown, "the outer span keeps its colour where alone"
-    assert ("al-Mansouri", "#a0d8ef") in shown, "the inner span is filled where they overlap"
+    assert ("Khalid ", "#ffaabb") in shown, "the outer span keeps its colour where alone"
+    assert ("al-Mansouri", "#77aadd") in shown, "the inner span is filled where they overlap"
     click_offset(qtbot, view, 9)
     first = window.session.selected_span_id
     click_offset(qtbot, view, 9)

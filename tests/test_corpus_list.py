@@ -13,7 +13,7 @@ from models.corpus import SORT_KEYS, DocumentQuery, SearchError
 from models.document import DocStatus
 
 M = DocumentTableModel
-HIT = "#ffe066"
+HIT = "#b0126a"
 
 
 def span(repo, doc_id: int, word: str, label: str, status: Status = Status.ACCEPTED) -> Span:

@@ -129,13 +129,14 @@ def test_suggestions_are_drawn_unlike_accepted_spans_with_origin_tooltip(qtbot, 
     window.session.select_span(iraqi.id)
     qtbot.keyClick(window.article.text, Qt.Key.Key_A)
     view = window.article.text
-    styles = {}
+    style_at = {}  # position in the first block -> fill style
     block = view.document().begin()
     for fmt_range in block.layout().formats():
-        text = block.text()[fmt_range.start : fmt_range.start + fmt_range.length]
-        styles[text] = fmt_range.format.background().style()
-    assert styles["Iraqi"] == Qt.BrushStyle.SolidPattern
-    assert styles["Ain al-Assad"] == Qt.BrushStyle.BDiagPattern
+        for position in range(fmt_range.start, fmt_range.start + fmt_range.length):
+            style_at[position] = fmt_range.format.background().style()
+    for name, style in (("Iraqi", Qt.BrushStyle.SolidPattern), ("Ain al-Assad", Qt.BrushStyle.BDiagPattern)):
+        start = TEXT.index(name)
+        assert {style_at.get(p) for p in range(start, start + len(name))} == {style}, name
     tip = view.tooltip_at(point_of(view, TEXT.index("Ain") + 1))
     assert "PERSON" in tip and "suggested" in tip and ORIGIN in tip
 
