@@ -19,6 +19,7 @@ from gui.article_view import ArticleView
 from gui.claim_panel import CLAIM_HELP, install_claim_panel
 from gui.corpus import CORPUS_SHORTCUTS, guarded, install_corpus_workflow
 from gui.document_model import DOC_ID_ROLE, DocumentTableModel
+from gui.entity_links import ENTITY_HELP, install_entity_views
 from gui.entity_panel import EntityPanel
 from gui.export_dialog import install_export
 from gui.keys import REVIEW_HELP
@@ -76,6 +77,11 @@ class MainWindow(QMainWindow):
         install_claim_panel(self)
         install_export(self)
         install_corpus_workflow(self)
+        self.entity_links = install_entity_views(
+            self, self.session, repo, [self.article.text, self.entity_panel.table], self.open_document,
+            self.menuBar(), self.corpus.go_menu.menuAction(),
+        )  # fmt: skip
+        self.closing.connect(self.entity_links.shutdown)
         self._restore_layout()
 
     # -- construction ------------------------------------------------------------------
@@ -255,6 +261,7 @@ class MainWindow(QMainWindow):
             ("Esc", "Clear the selection"),
             *REVIEW_HELP,
             *CLAIM_HELP,
+            *ENTITY_HELP,
             ("Ctrl+P / Ctrl+Shift+P", "Pre-annotate this document / the corpus with spaCy"),
             ("Ctrl+E", "Export the corpus (spaCy, JSONL, CoNLL, claims)"),
             *CORPUS_SHORTCUTS,

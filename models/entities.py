@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from models.annotation import AnnotationError
+
 # Leading words that do not name anything: English articles (the language of the sample
 # corpus and the seed article).
 _ARTICLES = ("the", "a", "an")
@@ -24,6 +26,10 @@ _NON_WORD = re.compile(r"[\W_]+")
 # Possessive endings are part of the mention, not of the name ("Iran's" -> "iran").
 _POSSESSIVE = re.compile(r"['’]s$")
 LINK_ORIGIN = "rules:link@1"
+
+
+class EntityError(AnnotationError):
+    """A change to canonical entities that cannot be made as asked (one line, for the user)."""
 
 
 class LinkStatus(StrEnum):

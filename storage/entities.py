@@ -21,6 +21,7 @@ from models.annotation import SourceKind
 from models.entities import (
     LINK_ORIGIN,
     Entity,
+    EntityError,
     LinkReport,
     LinkStatus,
     SourceKey,
@@ -104,6 +105,16 @@ class MergeRecord:
     rejections: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class SplitRecord:
+    """What a split did: the entity split, the new entity, the moved spans with the
+    status their link had."""
+
+    entity_id: int
+    new: Entity
+    spans: tuple[tuple[int, str], ...]
+
+
 @dataclass
 class SourceClaim:
     """A claim as the sources view lists it."""
@@ -151,7 +162,7 @@ class EntityStore:
 
     def _insert(self, entity: Entity, origin: str = "manual") -> Entity:
         if not entity.name.strip() or not entity.label.strip():
-            raise ValueError("an entity needs a name and a label")
+            raise EntityError("an entity needs a name and a label")
         stamp = _now()
         row = {
             "name": entity.name.strip(), "label": entity.label, "aliases": json.dumps(list(entity.aliases),
@@ -196,7 +207,7 @@ class EntityStore:
                 created=old.created,
             )
             if not new.name or not new.label:
-                raise ValueError("an entity needs a name and a label")
+                raise EntityError("an entity needs a name and a label")
             self.db.execute(
                 "UPDATE entities SET name = ?, label = ?, aliases = ?, note = ?, external_id = ?, "
                 "annotator = ?, updated = ? WHERE id = ?",
@@ -216,7 +227,7 @@ class EntityStore:
                 {"e": entity_id},
             ).fetchone()[0]
             if used:
-                raise ValueError(f"{entity.name!r} still has {used} link(s); merge it instead")
+                raise EntityError(f"{entity.name!r} still has {used} link(s); merge it instead")
             self.db.execute("DELETE FROM link_rejections WHERE entity_id = ?", [entity_id])
             self.db.execute("DELETE FROM entity_keys WHERE entity_id = ?", [entity_id])
             self.db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
@@ -361,7 +372,7 @@ class EntityStore:
         with self.repo.transaction():
             before = self.link_state(span_id)
             if before.entity_id is None:
-                raise KeyError(f"span {span_id} has no link to accept")
+                raise EntityError(f"span {span_id} has no suggested entity to accept")
             self.db.execute(
                 "UPDATE span_links SET status = 'accepted', annotator = ?, updated = ? WHERE span_id = ?",
                 [self.repo.annotator, _now(), span_id],
@@ -374,7 +385,7 @@ class EntityStore:
         with self.repo.transaction():
             before = self.link_state(span_id)
             if before.entity_id is None:
-                raise KeyError(f"span {span_id} has no link to reject")
+                raise EntityError(f"span {span_id} has no entity link to reject")
             self.db.execute("DELETE FROM span_links WHERE span_id = ?", [span_id])
             self.db.execute(
                 "INSERT OR IGNORE INTO link_rejections (span_id, entity_id) VALUES (?, ?)",
@@ -382,11 +393,12 @@ class EntityStore:
             )
         return before
 
-    def new_entity_for_span(self, span_id: int) -> tuple[Entity, LinkState]:
-        """Make a canonical entity named after the span and link the span to it."""
+    def new_entity_for_span(self, span_id: int, name: str = "") -> tuple[Entity, LinkState]:
+        """Make a canonical entity (named ``name``, or after the span) with the span's
+        label, and link the span to it."""
         with self.repo.transaction():
             span = self.repo.span(span_id)
-            entity = self._insert(Entity(name=display_name(span.text), label=span.label))
+            entity = self._insert(Entity(name=name.strip() or display_name(span.text), label=span.label))
             before = self.link_span(span_id, entity.id)
         return entity, before
 
@@ -442,15 +454,18 @@ class EntityStore:
         )
 
     def same_source(
-        self, keys: list[SourceKey], name: str, kind: str
+        self, keys: list[SourceKey], name: str, kind: str, entity_id: int | None = None
     ) -> tuple[Entity, list[ClaimSourceState]]:
         """The analyst confirms that several anonymous sources (in different documents)
-        are one: a canonical entity of label ``SOURCE`` groups their claims."""
+        are one: a canonical entity of label ``SOURCE`` (under ``entity_id`` when a redo
+        recreates it) becomes the source of all their claims. Returns it and the claims'
+        source links before, for undo."""
         with self.repo.transaction():
             note = f"source kind: {SourceKind(kind).value}"
-            entity = self._insert(Entity(name=name, label=SOURCE_LABEL, note=note))
+            entity = self._insert(Entity(name=name, label=SOURCE_LABEL, note=note, id=entity_id))
             wanted = set(keys)
-            claim_ids = [c.id for s in self.sources() if s.key in wanted for c in s.claims]
+            docs = sorted({k.doc_id for k in keys if k.doc_id is not None})
+            claim_ids = [c.id for s in self.sources(docs or None) if s.key in wanted for c in s.claims]
             before = self.link_claim_sources(claim_ids, entity.id)
         return entity, before
 
@@ -464,7 +479,7 @@ class EntityStore:
         transaction; spans already linked and rejected pairs are never touched."""
         report = LinkReport()
         with self.repo.transaction():
-            self._drop_stale_suggestions()
+            self._drop_stale_suggestions(doc_ids)
             forms = self._unlinked_forms(doc_ids)
             groups: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
             for text, label, count in forms:
@@ -495,23 +510,32 @@ class EntityStore:
                 report.notes.append(f"{ambiguous} name(s) answer to more than one entity: link by hand")
         return report
 
-    def _drop_stale_suggestions(self) -> None:
-        """A suggested link whose span was relabelled since (the analyst corrected
-        spaCy's WORK_OF_ART to FAC) no longer holds; an entity the rules made that is left
-        with no link, claim, rejection or edit goes with it."""
-        self.db.execute(
-            "DELETE FROM span_links WHERE status = 'suggested' AND span_id IN (SELECT l.span_id "
-            "FROM span_links l JOIN spans s ON s.id = l.span_id JOIN entities e ON e.id = l.entity_id "
-            "WHERE l.status = 'suggested' AND (s.label != e.label OR s.status = 'rejected'))"
+    def _drop_stale_suggestions(self, doc_ids: list[int] | None) -> None:
+        """A suggested link whose span was relabelled or rejected since (the analyst
+        corrected spaCy's WORK_OF_ART to FAC) no longer holds; an entity the rules made
+        that is left with no link, claim, rejection or edit goes with it."""
+        sql = (
+            "SELECT l.span_id, l.entity_id FROM span_links l JOIN spans s ON s.id = l.span_id "
+            "JOIN entities e ON e.id = l.entity_id WHERE l.status = 'suggested' "
+            "AND (s.label != e.label OR s.status = 'rejected')"
         )
-        orphans = (
-            "SELECT id FROM entities e WHERE origin = ? AND note = '' AND external_id = '' "
-            "AND NOT EXISTS (SELECT 1 FROM span_links l WHERE l.entity_id = e.id) "
-            "AND NOT EXISTS (SELECT 1 FROM claim_sources c WHERE c.entity_id = e.id) "
-            "AND NOT EXISTS (SELECT 1 FROM link_rejections r WHERE r.entity_id = e.id)"
+        stale = (
+            list(self.db.execute(sql))
+            if doc_ids is None
+            else list(self.repo._rows_for_documents(sql + " AND s.doc_id IN ({ids})", doc_ids))
         )
-        self.db.execute(f"DELETE FROM entity_keys WHERE entity_id IN ({orphans})", [LINK_ORIGIN])
-        self.db.execute(f"DELETE FROM entities WHERE id IN ({orphans})", [LINK_ORIGIN])
+        self.db.conn.executemany("DELETE FROM span_links WHERE span_id = ?", [(s,) for s, _ in stale])
+        for entity_id in {e for _, e in stale}:
+            orphan = self.db.execute(
+                "SELECT 1 FROM entities e WHERE id = :id AND origin = :origin AND note = '' "
+                "AND external_id = '' AND NOT EXISTS (SELECT 1 FROM span_links WHERE entity_id = :id) "
+                "AND NOT EXISTS (SELECT 1 FROM claim_sources WHERE entity_id = :id) "
+                "AND NOT EXISTS (SELECT 1 FROM link_rejections WHERE entity_id = :id)",
+                {"origin": LINK_ORIGIN, "id": entity_id},
+            ).fetchone()
+            if orphan:
+                self.db.execute("DELETE FROM entity_keys WHERE entity_id = ?", [entity_id])
+                self.db.execute("DELETE FROM entities WHERE id = ?", [entity_id])
 
     def _unlinked_forms(self, doc_ids: list[int] | None) -> list[tuple[str, str, int]]:
         excluded = ",".join(f"'{label}'" for label in sorted(UNLINKED_LABELS))
@@ -619,7 +643,7 @@ class EntityStore:
         """Move every mention, claim link and rejection of ``source_id`` to ``target_id``
         and delete ``source_id``; its name and aliases become the target's aliases."""
         if source_id == target_id:
-            raise ValueError("an entity cannot be merged into itself")
+            raise EntityError("an entity cannot be merged into itself")
         with self.repo.transaction():
             source = self.get(source_id)
             target = self.get(target_id)
@@ -666,24 +690,37 @@ class EntityStore:
             )
             self.update(record.target_id, aliases=record.target_aliases)
 
-    def split(self, entity_id: int, span_ids: list[int], name: str = "") -> tuple[Entity, MergeRecord]:
+    def split(
+        self, entity_id: int, span_ids: list[int], name: str = "", new_id: int | None = None
+    ) -> SplitRecord:
         """Move the chosen mentions out of ``entity_id`` into a new entity (named ``name``
-        or after the first mention). Returns the new entity and the record whose
-        ``unmerge``-style undo is ``merge(new, entity_id)``."""
+        or after the first mention; under ``new_id`` when a redo recreates it), their
+        links accepted. EntityError when none of ``span_ids`` is a mention of it."""
         with self.repo.transaction():
             entity = self.get(entity_id)
-            linked = set(self._ids("SELECT span_id FROM span_links WHERE entity_id = ?", entity_id))
-            moving = [s for s in dict.fromkeys(span_ids) if s in linked]
+            sql = "SELECT span_id, status FROM span_links WHERE entity_id = ?"
+            statuses = dict(self.db.execute(sql, [entity_id]).fetchall())
+            moving = [s for s in dict.fromkeys(span_ids) if s in statuses]
             if not moving:
-                raise ValueError("choose mentions of this entity to split off")
+                raise EntityError("choose mentions of this entity to split off")
             first = self.repo.span(moving[0])
-            new = self._insert(Entity(name=(name or first.text).strip(), label=entity.label))
+            new = self._insert(Entity(name=(name or display_name(first.text)).strip(), label=entity.label,
+                                      id=new_id))  # fmt: skip
             self._move("span_links", "span_id", tuple(moving), new.id)
-            self.db.execute(
-                f"UPDATE span_links SET status = 'accepted' WHERE span_id IN ({','.join('?' * len(moving))})",
-                moving,
-            )
-        return new, MergeRecord(entity_id, new, (), entity.aliases, tuple(moving), (), ())
+            marks = ",".join("?" * len(moving))
+            self.db.execute(f"UPDATE span_links SET status = 'accepted' WHERE span_id IN ({marks})", moving)
+        return SplitRecord(entity_id, new, tuple((s, statuses[s]) for s in moving))
+
+    def unsplit(self, record: SplitRecord) -> None:
+        """Undo of ``split``: the mentions go back with their link status, and the new
+        entity is removed."""
+        with self.repo.transaction():
+            for span_id, status in record.spans:
+                self.db.execute(
+                    "UPDATE span_links SET entity_id = ?, status = ? WHERE span_id = ?",
+                    [record.entity_id, status, span_id],
+                )
+            self.delete(record.new.id)
 
     def _ids(self, sql: str, value: int) -> tuple[int, ...]:
         return tuple(r[0] for r in self.db.execute(sql, [value]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.annotation import Claim, SourceKind, Span, Status
-from models.entities import Entity, choose_name, name_key
+from models.entities import Entity, EntityError, choose_name, name_key
 
 SEED_LIKE = (
     "Rockets hit the Ain al-Assad air base on Tuesday, a police official in the region told "
@@ -163,20 +163,30 @@ def test_split_moves_chosen_mentions_to_a_new_entity(repo, make_document) -> Non
     repo.entities.suggest_links()
     entity_id = repo.entities.links_of_document(doc)[a.id][0]
 
-    new, record = repo.entities.split(entity_id, [b.id], "Aïn al-Assad (second base)")
+    aliases = repo.entities.get(entity_id).aliases
+    record = repo.entities.split(entity_id, [b.id], "Aïn al-Assad (second base)")
+    new = record.new
     links = repo.entities.links_of_document(doc)
     assert links[a.id][0] == entity_id and links[b.id] == (new.id, "Aïn al-Assad (second base)", "accepted")
-    with pytest.raises(ValueError):
+    with pytest.raises(EntityError):
         repo.entities.split(entity_id, [b.id])  # b is no longer a mention of it
-    repo.entities.merge(new.id, entity_id)  # the undo of a split
-    assert repo.entities.links_of_document(doc)[b.id][0] == entity_id
+    repo.entities.unsplit(record)
+    assert repo.entities.links_of_document(doc)[b.id] == (
+        entity_id,
+        repo.entities.get(entity_id).name,
+        "suggested",
+    )
+    assert repo.entities.get(entity_id).aliases == aliases
+    with pytest.raises(KeyError):
+        repo.entities.get(new.id)
+    assert repo.entities.split(entity_id, [b.id], new_id=new.id).new.id == new.id  # a redo
 
 
 def test_delete_refuses_an_entity_in_use(repo, make_document) -> None:
     doc = make_document(SEED_LIKE)
     span = _span(repo, doc, "Ain al-Assad", "FAC")
     entity, _ = repo.entities.new_entity_for_span(span.id)
-    with pytest.raises(ValueError, match="still has 1 link"):
+    with pytest.raises(EntityError, match="still has 1 link"):
         repo.entities.delete(entity.id)
 
 
