@@ -22,6 +22,31 @@ class SourceKind(StrEnum):
     UNATTRIBUTED = "unattributed"
 
 
+class CueKind(StrEnum):
+    """What kind of attribution a claim's cue makes (docs/claims-guide.md, "cue_kind")."""
+
+    SPEECH = "speech"  # said, told, added, denied ...
+    ACCORDING_TO = "according_to"
+    EVIDENCE = "evidence"  # a poll, study, report or records show / found / indicate
+    QUESTION = "question"  # asked whether / why
+    ANSWER = "answer"  # responded, replied
+    CALL = "call"  # called on X to, urged, demanded, vowed, promised
+    EVALUATION = "evaluation"  # praised, criticised, accused X of
+    ATTITUDE = "attitude"  # believes, hopes, fears, expects, wants
+    NO_VERB = "no_verb"  # "Name: '...'", "in a statement", "on Twitter"
+    INTERVIEW = "interview"  # an answer turn of an interview transcript
+    RESPONSIBILITY = "responsibility"  # "was claimed by X", "claimed responsibility"
+    HEARSAY = "hearsay"  # reportedly, allegedly
+
+
+class ClaimKind(StrEnum):
+    """A reported statement, or a claim of responsibility for an act ("the attack was
+    claimed by X" says that X did it)."""
+
+    STATEMENT = "statement"
+    RESPONSIBILITY = "responsibility"
+
+
 class Certainty(StrEnum):
     ASSERTED = "asserted"
     HEDGED = "hedged"
@@ -113,6 +138,8 @@ class Claim:
     origin: str = MANUAL
     annotator: str = ""
     note: str = ""
+    cue_kind: CueKind | None = None  # None: not stated (a manual claim)
+    claim_kind: ClaimKind = ClaimKind.STATEMENT
     id: int | None = None
     created: str = ""
     updated: str = ""

@@ -20,6 +20,8 @@ from models.annotation import (
     AnnotationError,
     Certainty,
     Claim,
+    ClaimKind,
+    CueKind,
     RangeSet,
     SourceKind,
     Span,
@@ -841,6 +843,8 @@ def _claim_row(claim: Claim) -> dict[str, Any]:
     row["status"] = Status(claim.status).value
     row["source_kind"] = SourceKind(claim.source_kind).value
     row["certainty"] = Certainty(claim.certainty).value
+    row["cue_kind"] = None if claim.cue_kind is None else CueKind(claim.cue_kind).value
+    row["claim_kind"] = ClaimKind(claim.claim_kind).value
     return row
 
 
@@ -849,6 +853,8 @@ def _claim_from_row(row: dict[str, Any]) -> Claim:
     values["status"] = Status(values["status"])
     values["source_kind"] = SourceKind(values["source_kind"])
     values["certainty"] = Certainty(values["certainty"])
+    values["cue_kind"] = None if values["cue_kind"] is None else CueKind(values["cue_kind"])
+    values["claim_kind"] = ClaimKind(values["claim_kind"])
     for name in ("source_text", "annotator", "note"):
         values[name] = values[name] or ""
     return Claim(**values)

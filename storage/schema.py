@@ -205,11 +205,21 @@ def m004_canonical_entities(db: sqlite_utils.Database) -> None:
     migrate_canonical_entities(db)
 
 
+def m005_claim_kinds(db: sqlite_utils.Database) -> None:
+    """Claims say what kind of attribution their cue makes (``cue_kind``: speech,
+    evidence, call, ...; NULL when not stated) and whether they claim responsibility for
+    an act (``claim_kind``: statement or responsibility). Existing claims are statements
+    of no stated cue kind."""
+    db["claims"].add_column("cue_kind", str)
+    db["claims"].add_column("claim_kind", str, not_null_default="statement")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_corpus_workflow,
     m003_ids_never_reused,
     m004_canonical_entities,
+    m005_claim_kinds,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

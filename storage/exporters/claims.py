@@ -4,7 +4,9 @@ Each claim: ``content``, ``cue`` and ``source`` as ``{start, end, text}`` (or nu
 ``source_span`` (the entity span the source is linked to, with its label, or null),
 ``source_text`` (the free-text name as stored), ``source_name`` (who made the claim,
 resolved: the linked entity, else the free-text name, else the source mention),
-``source_kind``, ``certainty``, ``status``, ``origin``, ``annotator``, ``note``, ``created``.
+``source_kind``, ``certainty``, ``cue_kind`` (what kind of attribution: speech, evidence,
+call, ...; null when not stated), ``claim_kind`` (statement or responsibility), ``status``,
+``origin``, ``annotator``, ``note``, ``created``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from models.annotation import Certainty, Claim, SourceKind, Span, Status
+from models.annotation import Certainty, Claim, ClaimKind, CueKind, SourceKind, Span, Status
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
 
 
@@ -45,6 +47,8 @@ def claim_record(claim: Claim, text: str, linked: dict[int, Span]) -> dict[str, 
         "source_name": source_name,
         "source_kind": SourceKind(claim.source_kind).value,
         "certainty": Certainty(claim.certainty).value,
+        "cue_kind": None if claim.cue_kind is None else CueKind(claim.cue_kind).value,
+        "claim_kind": ClaimKind(claim.claim_kind).value,
         "status": Status(claim.status).value,
         "origin": claim.origin,
         "annotator": claim.annotator,

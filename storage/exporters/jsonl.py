@@ -19,7 +19,17 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from models.annotation import AnnotationError, Certainty, Claim, SourceKind, Span, Status, validate_range
+from models.annotation import (
+    AnnotationError,
+    Certainty,
+    Claim,
+    ClaimKind,
+    CueKind,
+    SourceKind,
+    Span,
+    Status,
+    validate_range,
+)
 from models.document import DocStatus, Document
 from storage.exporters.alignment import ExportTokenizer, align, misalignment_reason
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
@@ -281,6 +291,8 @@ def _claim(
         source_text=_string(raw, "source_text", ""),
         source_kind=SourceKind(raw.get("source_kind", SourceKind.UNATTRIBUTED)),
         certainty=Certainty(raw.get("certainty", Certainty.ASSERTED)),
+        cue_kind=CueKind(raw["cue_kind"]) if raw.get("cue_kind") is not None else None,
+        claim_kind=ClaimKind(raw.get("claim_kind", ClaimKind.STATEMENT)),
         status=Status(raw.get("status", defaults.status)),
         origin=_string(raw, "origin", "") or IMPORTED,
         annotator=_string(raw, "annotator", defaults.annotator),
