@@ -41,6 +41,7 @@ def _open_repository(path: str, must_exist: bool = False):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from storage.formats.records import ImportOptions
     from storage.importers import import_paths
 
     repo = _open_repository(args.db)
@@ -49,7 +50,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         if name and not args.quiet:
             print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
 
-    report = import_paths(repo, args.paths, progress=progress)
+    try:
+        options = ImportOptions(as_suggestions=args.as_suggestions)
+    except ValueError as exc:  # a malformed resources/label_map.toml
+        raise CliError(str(exc)) from None
+    report = import_paths(repo, args.paths, progress=progress, options=options)
     for line in report.lines():
         print(line, file=sys.stderr)
     print(report.summary())
@@ -106,9 +111,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
 
-    p = sub.add_parser("import", help="import .txt/.md/.jsonl files or folders")
+    p = sub.add_parser(
+        "import",
+        help="import .txt/.md/.jsonl files or folders, news pages (.html), feeds (.rss/.atom/.xml), "
+        "spaCy .spacy, CoNLL/IOB/BILUO, brat (.txt+.ann), doccano .jsonl, Label Studio .json",
+    )
     p.add_argument("--db", required=True)
     p.add_argument("--quiet", action="store_true", help="no per-file progress")
+    p.add_argument(
+        "--as-suggestions",
+        action="store_true",
+        help="annotations of other tools' formats arrive as suggestions to review (default: accepted)",
+    )
     p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     p.set_defaults(func=cmd_import)
 

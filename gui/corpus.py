@@ -431,7 +431,9 @@ class CorpusWorkflow(QObject):
 
     def show_import_dialog(self) -> ImportDialog:
         if self.import_dialog is None:
-            self.import_dialog = ImportDialog(self.repo.path, self.repo.annotator, self.window)
+            self.import_dialog = ImportDialog(
+                self.repo.path, self.repo.annotator, self.window, settings=self.window.settings
+            )
             self.import_dialog.imported.connect(self._imported)
         self.import_dialog.show()
         self.import_dialog.raise_()

@@ -4,6 +4,8 @@ Formats: ``.txt``/``.md`` (first non-empty line = title, trailing ``source ...``
 source), ``.jsonl`` (one object per line: ``text`` required; ``title``, ``meta``,
 ``source``, ``published``, ``language`` optional; Quire's own JSONL export adds ``spans``
 and ``claims``, which are read back by ``storage.exporters.jsonl``), folders recursively.
+Other tools' formats (news pages, feeds, DocBin, CoNLL, brat, doccano, Label Studio) are
+read by the registry in ``storage.formats`` into records of the same shape.
 
 Bad input never raises: each problem becomes one line in the report naming the file (and
 line), and the rest of the batch still imports. Nothing stored before is changed.
@@ -18,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from models.document import Document, normalise_newlines, parse_plain_article
+from storage import formats
+from storage.formats.records import ImportOptions, to_record
 from storage.repository import Repository
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | formats.SUFFIXES
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -78,12 +82,12 @@ def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[Pat
                 if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append(child)
         elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            if path.suffix.lower() in SUPPORTED_SUFFIXES or formats.format_for(path):
                 files.append(path)
             else:
                 report.problems.append(ImportProblem(
                     str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                    "use .txt, .md or .jsonl"))  # fmt: skip
+                    f"use .txt, .md, .jsonl or {formats.FILE_PATTERNS.replace('*', '')}"))  # fmt: skip
         else:
             report.problems.append(ImportProblem(str(path), "no such file or folder"))
     return files
@@ -94,9 +98,13 @@ def import_paths(
     paths: Iterable[str | Path],
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
-    """Import files and folders; one transaction per file."""
+    """Import files and folders; one transaction per file. ``options``: annotations of
+    other tools' formats as suggestions, and their label map (default: accepted, the
+    ``[import]`` table of ``resources/label_map.toml``)."""
     report = ImportReport()
+    options = options or ImportOptions()
     files = collect_files(paths, report)
     for number, path in enumerate(files):
         if cancelled is not None and cancelled():
@@ -104,7 +112,9 @@ def import_paths(
             break
         if progress is not None:
             progress(number, len(files), str(path))
-        import_file(repo, path, report)
+        import_file(repo, path, report, options)
+    if options.unknown_labels_line():
+        report.warnings.append(ImportProblem("labels", options.unknown_labels_line()))
     if progress is not None and not report.cancelled:
         progress(len(files), len(files), "")
     return report
@@ -132,7 +142,13 @@ def read_text_file(path: Path) -> str:
         ) from None
 
 
-def import_file(repo: Repository, path: Path, report: ImportReport) -> None:
+def import_file(
+    repo: Repository, path: Path, report: ImportReport, options: ImportOptions | None = None
+) -> None:
+    name = formats.format_for(path)
+    if name is not None:
+        _import_format(repo, path, name, report, options or ImportOptions())
+        return
     try:
         raw = read_text_file(path)
     except (OSError, ValueError) as exc:
@@ -174,6 +190,25 @@ def _import_jsonl(repo: Repository, path: Path, raw: str, report: ImportReport) 
             report.problems.append(ImportProblem(str(path), str(exc), number))
             continue
         batch.append((f"{path}:{number}", doc, record))
+    _store(repo, batch, report)
+
+
+def _import_format(
+    repo: Repository, path: Path, name: str, report: ImportReport, options: ImportOptions
+) -> None:
+    """One file of another tool's format, stored like a file of Quire JSONL records."""
+    context = formats.ReadContext(read_text_file, MAX_FILE_BYTES)
+    batch: list[tuple[str, Document, dict[str, Any] | None]] = []
+    for item in formats.read(name, path, context):
+        if isinstance(item, formats.ReadProblem):
+            report.problems.append(ImportProblem(item.where, item.message))
+            continue
+        record = to_record(item, name, options)
+        report.warnings.extend(ImportProblem(item.where, warning) for warning in item.warnings)
+        try:
+            batch.append((item.where, document_from_record(record), record))
+        except ValueError as exc:
+            report.problems.append(ImportProblem(item.where, str(exc)))
     _store(repo, batch, report)
 
 

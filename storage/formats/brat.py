@@ -1,0 +1,166 @@
+"""brat standoff: ``NAME.txt`` (the text) and ``NAME.ann`` (annotations, offsets in code
+points into the .txt exactly as stored, line endings included).
+
+- ``T`` text-bound annotations become spans. A discontinuous one (``0 5;10 15``) becomes
+  its hull (first start to last end), with a warning.
+- Attribution events (``E1<TAB>Attribution:T3 Source:T1 Cue:T4 Content:T5``) and
+  relations with the same role names (``R1<TAB>Said Source:T1 Content:T5``) become claims.
+  Roles are read case-insensitively; ``Content`` is required; an event's trigger is its cue
+  when no ``Cue`` role is given. Text-bound annotations used only as a claim's content,
+  cue or trigger are claim parts, not entity spans; a source that is an entity is both.
+- Attributes ``SourceKind`` and ``Certainty`` on an event or relation set the claim's
+  source kind and certainty; ``#`` annotator notes on them become the claim's note.
+- Other annotation kinds (``N`` normalisations, other attributes, equivalences) are named
+  once in a warning and not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.formats.records import ReadContext, ReadProblem, SourceClaim, SourceDocument, SourceSpan
+
+_ROLES = ("source", "cue", "content")
+# Entity labels that tell a claim's source kind when no SourceKind attribute does.
+_KIND_OF_LABEL = {"PERSON": "named_person", "PER": "named_person", "ORG": "named_organisation",
+                  "ORGANIZATION": "named_organisation", "ORGANISATION": "named_organisation"}  # fmt: skip
+_FRAGMENTS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
+
+
+@dataclass(frozen=True)
+class _TextBound:
+    label: str
+    start: int
+    end: int
+
+
+def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
+    txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
+    try:
+        text = context.read_text(txt)
+        annotations = context.read_text(ann) if ann.stat().st_size else ""
+    except FileNotFoundError as exc:
+        yield ReadProblem(
+            str(path), f"brat needs both {txt.name} and {ann.name}; {Path(exc.filename).name} is missing"
+        )
+        return
+    except (OSError, ValueError) as exc:
+        yield ReadProblem(str(path), str(exc))
+        return
+    doc = SourceDocument(str(ann), text, meta={"file": txt.name})
+    yield _parse(doc, annotations)
+
+
+def _parse(doc: SourceDocument, annotations: str) -> SourceDocument:
+    bounds: dict[str, _TextBound] = {}
+    links: dict[str, tuple[str, dict[str, str]]] = {}  # E/R id -> (trigger T id or "", role -> T id)
+    attributes: dict[str, dict[str, str]] = {}
+    notes: dict[str, str] = {}
+    skipped: set[str] = set()
+    for number, line in enumerate(annotations.replace("\r\n", "\n").split("\n"), start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        ident = fields[0]
+        try:
+            if ident.startswith("T"):
+                bounds[ident] = _text_bound(fields, doc, number)
+            elif ident.startswith(("E", "R")):
+                links[ident] = _link(fields[1])
+            elif ident.startswith("A") or ident.startswith("M"):
+                kind, target, *value = fields[1].split()
+                attributes.setdefault(target, {})[kind.lower()] = value[0] if value else "true"
+            elif ident.startswith("#") and len(fields) >= 3:
+                notes[fields[1].split()[-1]] = fields[2]
+            else:
+                skipped.add(ident[:1])
+        except (IndexError, ValueError) as exc:
+            doc.warnings.append(f"line {number}: {exc or 'malformed annotation'}; skipped")
+    if skipped:
+        doc.warnings.append(f"annotation kinds {', '.join(sorted(skipped))} not imported")
+    _claims_and_spans(doc, bounds, links, attributes, notes)
+    return doc
+
+
+def _text_bound(fields: list[str], doc: SourceDocument, number: int) -> _TextBound:
+    label, _, where = fields[1].partition(" ")
+    if not _FRAGMENTS.match(where):
+        raise ValueError(f"{fields[0]} offsets {where!r} are not 'START END' pairs")
+    pairs = [tuple(map(int, fragment.split())) for fragment in where.split(";")]
+    start, end = min(s for s, _ in pairs), max(e for _, e in pairs)
+    if not all(0 <= s < e <= len(doc.text) for s, e in pairs):
+        raise ValueError(f"{fields[0]} offsets {where} are outside the text (0-{len(doc.text)})")
+    # brat writes the covered text with line breaks as spaces, fragments joined by a space
+    given = (
+        " ".join(doc.text[s:e] for s, e in pairs).replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    )
+    if len(fields) > 2 and fields[2] != given:
+        raise ValueError(f"{fields[0]} text {fields[2]!r} does not match the document's {given!r} at {where}")
+    if len(pairs) > 1:
+        doc.warnings.append(
+            f"line {number}: {fields[0]} {label} is discontinuous ({where}); "
+            f"imported as its hull {start}-{end}"
+        )
+    return _TextBound(label, start, end)
+
+
+def _link(body: str) -> tuple[str, dict[str, str]]:
+    """An event's trigger and its role -> argument id (relations have no trigger)."""
+    head, *arguments = body.split()
+    trigger = head.partition(":")[2]
+    roles = {}
+    for argument in arguments:
+        role, _, target = argument.partition(":")
+        roles[role.rstrip("0123456789").lower()] = target
+    return trigger, roles
+
+
+def _claims_and_spans(doc, bounds, links, attributes, notes) -> None:
+    parts: set[str] = set()  # T ids used as content, cue or trigger
+    claims: list[tuple[str, dict[str, str]]] = []
+    for ident, (trigger, roles) in links.items():
+        if "content" not in roles:
+            continue
+        if "cue" not in roles and trigger:
+            roles = {**roles, "cue": trigger}
+        missing = [target for role, target in roles.items() if role in _ROLES and target not in bounds]
+        if missing:
+            doc.warnings.append(
+                f"{ident}: refers to {', '.join(missing)}, which is not a text annotation; skipped"
+            )
+            continue
+        parts.update(roles[role] for role in ("content", "cue") if role in roles)
+        parts.add(trigger)
+        claims.append((ident, roles))
+    index: dict[str, int] = {}
+    for ident, bound in bounds.items():
+        if ident not in parts or any(roles.get("source") == ident for _, roles in claims):
+            index[ident] = len(doc.spans)
+            doc.spans.append(SourceSpan(bound.start, bound.end, bound.label))
+    for ident, roles in claims:
+        doc.claims.append(
+            _claim(ident, roles, bounds, index, attributes.get(ident, {}), notes.get(ident, ""))
+        )
+
+
+def _claim(ident, roles, bounds, index, attributes, note) -> SourceClaim:
+    def where(role: str) -> tuple[int, int] | None:
+        bound = bounds.get(roles.get(role, ""))
+        return None if bound is None else (bound.start, bound.end)
+
+    source = roles.get("source")
+    kind = attributes.get("sourcekind", "")
+    if not kind and source is not None:
+        kind = _KIND_OF_LABEL.get(bounds[source].label.upper(), "")
+    return SourceClaim(
+        content=where("content"),
+        cue=where("cue"),
+        source=where("source"),
+        source_span=index.get(source) if source else None,
+        source_kind=kind,
+        certainty=attributes.get("certainty", ""),
+        note=note,
+    )

@@ -1,0 +1,129 @@
+"""CoNLL-2003, IOB2 and BILUO files: one token per line, its tag in the last column
+(CoNLL-2003's four columns, or token and tag), a blank line between sentences.
+
+Documents are separated by ``-DOCSTART-`` lines; a file without any is read as one
+document per blank-line block. Tags: ``O``; ``B-``/``I-`` (IOB2, and IOB1 where ``I-``
+after another type starts an entity); ``U-``/``L-`` (BILUO) and ``S-``/``E-`` (IOBES).
+
+The text is detokenised: tokens joined by a space except before closing punctuation and
+clitics (``,`` ``.`` ``)`` ``'s`` ``n't`` ...) and after opening brackets, with straight
+double quotes alternating open/close; one sentence per line. Each entity's offsets are
+taken from where its tokens were placed, so every span covers exactly its tokens, and
+each document's token offsets are recorded in ``meta["tokens"]`` (``[[start, end], ...]``).
+
+The file is read line by line (UTF-8), so a large corpus never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan
+
+DOCSTART = "-DOCSTART-"
+_NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "...", "'s", "'S", "n't", "N'T",
+                    "'re", "'ve", "'ll", "'d", "'m"}  # fmt: skip
+_NO_SPACE_AFTER = {"(", "[", "{"}
+
+Sentence = list[tuple[str, str]]  # (token, tag)
+
+
+def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            by_docstart = next((line for line in file if line.strip()), "").startswith(DOCSTART)
+            file.seek(0)
+            for number, (line_number, sentences) in enumerate(_documents(file, by_docstart), start=1):
+                yield _document(f"{path}:{line_number}", sentences, path.name, number)
+    except UnicodeDecodeError as exc:
+        yield ReadProblem(
+            str(path), f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); convert the file to UTF-8"
+        )
+    except OSError as exc:
+        yield ReadProblem(str(path), f"cannot read the file ({exc.strerror or exc})")
+
+
+def _documents(lines, by_docstart: bool) -> Iterator[tuple[int, list[Sentence]]]:
+    """(line number of the document's first token, its sentences)."""
+    sentences: list[Sentence] = []
+    sentence: Sentence = []
+    first_line = 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if line.startswith(DOCSTART) or (not by_docstart and not line.strip() and sentence):
+            if sentence:
+                sentences.append(sentence)
+                sentence = []
+            if sentences:
+                yield first_line, sentences
+            sentences = []
+            continue
+        if not line.strip():
+            if sentence:
+                sentences.append(sentence)
+                sentence = []
+            continue
+        columns = line.split()
+        if not sentences and not sentence:
+            first_line = number
+        sentence.append((columns[0], columns[-1] if len(columns) > 1 else ""))
+    if sentence:
+        sentences.append(sentence)
+    if sentences:
+        yield first_line, sentences
+
+
+def _document(where: str, sentences: list[Sentence], file_name: str, number: int) -> SourceDocument:
+    doc = SourceDocument(where, "", meta={"file": file_name, "document": number})
+    pieces: list[str] = []
+    tokens: list[list[int]] = []
+    length = 0
+    bad_tags: set[str] = set()
+    for sentence in sentences:
+        if pieces:
+            pieces.append("\n")
+            length += 1
+        open_quote = False
+        entity: tuple[str, int] | None = None  # (label, start) of the entity being read
+        previous, previous_end = "", length
+        for i, (token, tag) in enumerate(sentence):
+            if i > 0 and _space_between(previous, token, open_quote):
+                pieces.append(" ")
+                length += 1
+            if token == '"':
+                open_quote = not open_quote
+            start, end = length, length + len(token)
+            pieces.append(token)
+            tokens.append([start, end])
+            length = end
+            prefix, _, label = tag.partition("-")
+            if tag != "O" and (len(prefix) != 1 or prefix not in "BIULSE" or not label):
+                bad_tags.add(tag or "(none)")
+                prefix = "O"
+            if entity is not None and (prefix in "OBUS" or entity[0] != label):
+                doc.spans.append(SourceSpan(entity[1], previous_end, entity[0]))
+                entity = None
+            if prefix != "O":
+                entity = entity or (label, start)
+                if prefix in "LEUS":
+                    doc.spans.append(SourceSpan(entity[1], end, label))
+                    entity = None
+            previous, previous_end = token, end
+        if entity is not None:
+            doc.spans.append(SourceSpan(entity[1], previous_end, entity[0]))
+    doc.text = "".join(pieces)
+    doc.meta["tokens"] = tokens
+    if bad_tags:
+        doc.warnings.append(
+            f"tags {', '.join(sorted(bad_tags))} are not O, B-, I-, L-, U-, E- or S- tags; read as O"
+        )
+    return doc
+
+
+def _space_between(previous: str, token: str, open_quote: bool) -> bool:
+    if token in _NO_SPACE_BEFORE or previous in _NO_SPACE_AFTER:
+        return False
+    if token == '"':
+        return not open_quote  # an opening quote takes a space before, a closing one none
+    return not (previous == '"' and open_quote)

@@ -1,0 +1,108 @@
+"""Label Studio JSON exports: a list of tasks, each with ``data`` (the text under
+``data.text``, or the task's only string value) and ``annotations``, whose ``result``
+items of type ``labels`` are spans (``value.start``, ``value.end``, ``value.labels``).
+
+Label Studio versions before 1.4 counted offsets in UTF-16 code units, so a text with an
+emoji shifts every later span by one (label-studio issue #1347). When a span's
+``value.text`` does not match the text at its offsets but does at the same offsets read as
+UTF-16 code units, they are converted, with a warning; otherwise the span is refused on
+import with both texts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan
+
+
+def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
+    try:
+        tasks = json.loads(context.read_text(path))
+    except (OSError, ValueError) as exc:
+        message = (
+            f"malformed JSON ({exc.msg}, line {exc.lineno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else str(exc)
+        )
+        yield ReadProblem(str(path), message)
+        return
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        yield ReadProblem(str(path), "not a Label Studio export: expected a list of tasks")
+        return
+    for number, task in enumerate(tasks, start=1):
+        where = f"{path}#task {task.get('id', number) if isinstance(task, dict) else number}"
+        try:
+            yield _document(where, task)
+        except ValueError as exc:
+            yield ReadProblem(where, str(exc))
+
+
+def _text(task: dict[str, Any]) -> str:
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise ValueError('task has no "data" object')
+    if isinstance(data.get("text"), str):
+        return data["text"]
+    strings = [value for value in data.values() if isinstance(value, str)]
+    if len(strings) != 1:
+        raise ValueError('task data has no "text" field (and not exactly one string value)')
+    return strings[0]
+
+
+def _document(where: str, task: Any) -> SourceDocument:
+    if not isinstance(task, dict):
+        raise ValueError("each task must be an object with data and annotations")
+    text = _text(task)
+    meta = {
+        key: value
+        for key, value in task.get("data", {}).items()
+        if key != "text" and not isinstance(value, dict)
+    }
+    doc = SourceDocument(where, text, meta={"label_studio_id": task.get("id"), **meta})
+    annotations = [
+        a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")
+    ]
+    if len(annotations) > 1:
+        doc.warnings.append(
+            f"{len(annotations)} annotations of this task; imported the first (id {annotations[0].get('id')})"
+        )
+    results = annotations[0].get("result", []) if annotations else []
+    skipped: set[str] = set()
+    for item in results:
+        if not isinstance(item, dict) or item.get("type") != "labels":
+            skipped.add(str(item.get("type")) if isinstance(item, dict) else "?")
+            continue
+        value = item.get("value") or {}
+        start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
+        if type(start) is not int or type(end) is not int or not labels:
+            doc.warnings.append(f"result {item.get('id')}: needs integer start, end and a label; skipped")
+            continue
+        start, end = _code_points(text, start, end, value.get("text"), doc)
+        doc.spans.extend(SourceSpan(start, end, str(label), value.get("text")) for label in labels)
+    if skipped:
+        doc.warnings.append(f"result items of type {', '.join(sorted(skipped))} not imported (only labels)")
+    return doc
+
+
+def _code_points(text: str, start: int, end: int, stated: Any, doc: SourceDocument) -> tuple[int, int]:
+    """``start``/``end`` as code points: converted from UTF-16 code units when only that
+    reading matches the stated text."""
+    if not isinstance(stated, str) or text[start:end] == stated:
+        return start, end
+    units = text.encode("utf-16-le")
+    try:
+        begin = len(units[: 2 * start].decode("utf-16-le"))
+        finish = len(units[: 2 * end].decode("utf-16-le"))
+    except UnicodeDecodeError:  # the offset falls inside a surrogate pair: not UTF-16 either
+        return start, end
+    if text[begin:finish] == stated:
+        doc.warnings.append(
+            f"span {stated!r} at {start}-{end} counted in UTF-16 code units; read as {begin}-{finish}"
+        )
+        return begin, finish
+    return start, end
