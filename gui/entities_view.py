@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from gui.entity_links import EntityLinks
 
 ENTITY_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_PAGE = 200
+_PAGE = 30  # rows whose counts (or contexts) are read at once: a screenful of the dock
 _ENTITY_COLUMNS = ("Name", "Label", "Aliases", "Documents", "Mentions", "Suggested", "Claims", "External id")
 _ENTITY_TIPS = (
     "The canonical name",
@@ -121,13 +121,18 @@ class EntityTableModel(QAbstractTableModel):
 
 
 class MentionTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    """The mentions of one entity; their context is read a page at a time when shown."""
+
+    def __init__(self, store, parent=None) -> None:
         super().__init__(parent)
+        self.store = store
         self.mentions: list[Mention] = []
+        self.contexts: dict[int, tuple[str, str]] = {}
 
     def reset(self, mentions: list[Mention]) -> None:
         self.beginResetModel()
         self.mentions = mentions
+        self.contexts = {}
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
@@ -141,6 +146,14 @@ class MentionTableModel(QAbstractTableModel):
             return _MENTION_COLUMNS[section]
         return None
 
+    def context(self, row: int) -> tuple[str, str]:
+        span_id = self.mentions[row].span_id
+        if span_id not in self.contexts:
+            first = row - row % _PAGE
+            page = [m.span_id for m in self.mentions[first : first + _PAGE]]
+            self.contexts.update(self.store.mention_contexts(page))
+        return self.contexts.get(span_id, ("", ""))
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -149,12 +162,12 @@ class MentionTableModel(QAbstractTableModel):
             if index.column() == 0:
                 return mention.title
             if index.column() == 1:
-                before = " ".join(mention.before.split())
-                after = " ".join(mention.after.split())
+                before, after = (" ".join(part.split()) for part in self.context(index.row()))
                 return f"…{before} [{mention.text}] {after}…"
             return mention.label if index.column() == 2 else mention.link_status
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            return f"{mention.before}{mention.text}{mention.after}"
+            before, after = self.context(index.row())
+            return f"{before}{mention.text}{after}"
         return None
 
 
@@ -223,7 +236,7 @@ class EntitiesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.mentions = MentionTableModel(self)
+        self.mentions = MentionTableModel(links.store, self)
         self.mention_table = QTableView()
         self.mention_table.setObjectName("mentionTable")
         self.mention_table.setModel(self.mentions)
@@ -253,7 +266,13 @@ class EntitiesView(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
         self.label.currentIndexChanged.connect(self.refresh)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_mentions())
+        # the mentions of the current entity are read once the list has painted, and once
+        # for a run of selection changes (arrow keys held down)
+        self._mentions_timer = QTimer(self)
+        self._mentions_timer.setSingleShot(True)
+        self._mentions_timer.setInterval(0)
+        self._mentions_timer.timeout.connect(self._show_mentions)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._mentions_timer.start())
         self.mention_table.activated.connect(self._open_mention)
         self.mention_table.doubleClicked.connect(self._open_mention)
         self.merge_button.clicked.connect(self.merge_selected)
@@ -291,7 +310,7 @@ class EntitiesView(QWidget):
             row = 0
         if row is not None:
             self.table.selectRow(row)
-        self._show_mentions()
+        self._mentions_timer.start()
         self._dirty = False
 
     def _changed(self) -> None:

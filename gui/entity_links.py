@@ -257,7 +257,6 @@ def install_entity_views(
         toggle.setText(f"{title} view")
         toggle.setShortcut(QKeySequence(key))
         toggle.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        dock.visibilityChanged.connect(lambda visible, view=view: view.refresh() if visible else None)
         menu.addAction(toggle)
         main.addAction(toggle)
         docks.append(dock)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from models.annotation import SourceKind
@@ -88,8 +88,6 @@ class Mention:
     text: str
     label: str
     link_status: str
-    before: str = ""
-    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +175,27 @@ class EntityStore:
         self._write_keys(stored)
         return stored
 
+    def _insert_many(self, entities: list[Entity]) -> list[Entity]:
+        """Store new entities made by the link rules in bulk (ids in order); returns them."""
+        if not entities:
+            return []
+        stamp = _now()
+        first = (self.db.execute("SELECT max(id) FROM entities").fetchone()[0] or 0) + 1
+        seq = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'entities'").fetchone()
+        first = max(first, (seq[0] if seq else 0) + 1)  # AUTOINCREMENT: never an old id
+        stored = [replace(e, id=first + n, created=stamp, updated=stamp) for n, e in enumerate(entities)]
+        self.db.conn.executemany(
+            "INSERT INTO entities (id, name, label, aliases, note, external_id, annotator, origin, created, "
+            "updated) VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?)",
+            [(e.id, e.name, e.label, json.dumps(list(e.aliases), ensure_ascii=False), self.repo.annotator,
+              LINK_ORIGIN, stamp, stamp) for e in stored],
+        )  # fmt: skip
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO entity_keys (key, label, entity_id) VALUES (?, ?, ?)",
+            [(key, e.label, e.id) for e in stored for key in e.keys],
+        )
+        return stored
+
     def _write_keys(self, entity: Entity) -> None:
         self.db.execute("DELETE FROM entity_keys WHERE entity_id = ?", [entity.id])
         self.db.conn.executemany(
@@ -259,7 +278,7 @@ class EntityStore:
             args += [key, key + "\uffff", f"% {escaped}%"]
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [tuple(r) for r in self.db.execute(sql + " ORDER BY name COLLATE NOCASE, id", args)]
+        return self.db.execute(sql + " ORDER BY name COLLATE NOCASE, id", args).fetchall()
 
     def rows(self, entity_ids: list[int]) -> dict[int, EntityRow]:
         """The entities view's columns for ``entity_ids`` (a page at a time)."""
@@ -268,15 +287,19 @@ class EntityStore:
         marks = ",".join("?" * len(entity_ids))
         counts: dict[int, tuple[int, int, int]] = {}
         for entity_id, mentions, documents, suggested in self.db.execute(
-            f"SELECT l.entity_id, count(*), count(DISTINCT s.doc_id), sum(l.status = 'suggested') "
-            f"FROM span_links l JOIN spans s ON s.id = l.span_id "
-            f"WHERE l.entity_id IN ({marks}) AND s.status != 'rejected' GROUP BY l.entity_id",
+            f"SELECT entity_id, count(*), count(DISTINCT doc_id), sum(status = 'suggested') "
+            f"FROM span_links WHERE entity_id IN ({marks}) AND hidden = 0 GROUP BY entity_id",
             entity_ids,
         ):
             counts[entity_id] = (mentions, documents, suggested or 0)
         claims = dict(self.db.execute(
-            f"SELECT entity_id, count(*) FROM ({_CLAIM_ENTITY_SQL}) WHERE entity_id IN ({marks}) "
-            f"GROUP BY entity_id", entity_ids))  # fmt: skip
+            f"SELECT entity_id, count(*) FROM (SELECT cs.entity_id FROM claim_sources cs "
+            f"JOIN claims c ON c.id = cs.claim_id WHERE cs.entity_id IN ({marks}) AND c.status != 'rejected' "
+            f"UNION ALL SELECT l.entity_id FROM span_links l JOIN claims c ON c.source_span_id = l.span_id "
+            f"AND l.hidden = 0 "
+            f"WHERE l.entity_id IN ({marks}) AND c.status != 'rejected' "
+            f"AND NOT EXISTS (SELECT 1 FROM claim_sources x WHERE x.claim_id = c.id)) GROUP BY entity_id",
+            entity_ids * 2))  # fmt: skip
         rows = {}
         for row in self.db.execute(
             f"SELECT id, name, label, aliases, note, external_id, created, updated FROM entities "
@@ -298,22 +321,30 @@ class EntityStore:
 
     # -- mentions ----------------------------------------------------------------------
 
-    def mentions(self, entity_id: int, context: bool = True) -> list[Mention]:
+    def mentions(self, entity_id: int) -> list[Mention]:
         """Every span linked to the entity (suggested or accepted), in document order,
-        with ``_CONTEXT`` code points of context on each side when asked."""
-        columns = "l.span_id, s.doc_id, d.title, s.start, s.end, s.text, s.label, l.status"
-        if context:
-            columns += (
-                f", substr(d.text, max(1, s.start + 1 - {_CONTEXT}), min(s.start, {_CONTEXT})), "
-                f"substr(d.text, s.end + 1, {_CONTEXT})"
-            )
+        without context (``mention_contexts`` reads it for the rows on screen)."""
         rows = self.db.execute(
-            f"SELECT {columns} FROM span_links l JOIN spans s ON s.id = l.span_id "
-            f"JOIN documents d ON d.id = s.doc_id WHERE l.entity_id = ? AND s.status != 'rejected' "
-            f"ORDER BY s.doc_id, s.start, s.id",
+            "SELECT l.span_id, s.doc_id, d.title, s.start, s.end, s.text, s.label, l.status "
+            "FROM span_links l JOIN spans s ON s.id = l.span_id JOIN documents d ON d.id = s.doc_id "
+            "WHERE l.entity_id = ? AND s.status != 'rejected' ORDER BY s.doc_id, s.start, s.id",
             [entity_id],
         )
         return [Mention(*row) for row in rows]
+
+    def mention_contexts(self, span_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """``span id -> (before, after)``: ``_CONTEXT`` code points each side of a span."""
+        contexts: dict[int, tuple[str, str]] = {}
+        for first in range(0, len(span_ids), 500):
+            chunk = span_ids[first : first + 500]
+            for span_id, before, after in self.db.execute(
+                f"SELECT s.id, substr(d.text, max(1, s.start + 1 - {_CONTEXT}), min(s.start, {_CONTEXT})), "
+                f"substr(d.text, s.end + 1, {_CONTEXT}) FROM spans s JOIN documents d ON d.id = s.doc_id "
+                f"WHERE s.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                contexts[span_id] = (before, after)
+        return contexts
 
     def links_of_document(self, doc_id: int) -> dict[int, tuple[int, str, str]]:
         """``span id -> (entity id, entity name, link status)`` for one document."""
@@ -404,11 +435,12 @@ class EntityStore:
 
     def _write_link(self, span_id: int, entity_id: int, status: str, origin: str) -> None:
         self.db.execute(
-            "INSERT INTO span_links (span_id, entity_id, status, origin, annotator, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (span_id) DO UPDATE SET entity_id = excluded.entity_id, "
+            "INSERT INTO span_links (span_id, entity_id, doc_id, hidden, status, origin, annotator, updated) "
+            "SELECT ?, ?, doc_id, status = 'rejected', ?, ?, ?, ? FROM spans WHERE id = ? "
+            "ON CONFLICT (span_id) DO UPDATE SET entity_id = excluded.entity_id, "
             "status = excluded.status, origin = excluded.origin, annotator = excluded.annotator, "
             "updated = excluded.updated",
-            [span_id, entity_id, LinkStatus(status).value, origin, self.repo.annotator, _now()],
+            [span_id, entity_id, LinkStatus(status).value, origin, self.repo.annotator, _now(), span_id],
         )
 
     def _learn_alias(self, entity: Entity, text: str) -> None:
@@ -488,22 +520,23 @@ class EntityStore:
                     groups[(key, label)].append((text, count))
             known = self._entities_for_keys(groups)
             mapping: list[tuple[str, str, int]] = []
+            new: list[tuple[Entity, list[tuple[str, int]]]] = []
             ambiguous = 0
             for (key, label), surface in groups.items():
                 candidates = known.get((key, label), [])
                 if len(candidates) > 1:
                     ambiguous += 1
-                    continue
-                if candidates:
-                    entity_id = candidates[0]
+                elif candidates:
+                    mapping += [(text, label, candidates[0]) for text, _ in surface]
                 elif create:
                     name = choose_name(surface)
                     aliases = tuple(sorted({display_name(t) for t, _ in surface} - {name}))
-                    entity_id = self._insert(Entity(name=name, label=label, aliases=aliases), LINK_ORIGIN).id
-                    report.entities_created += 1
-                else:
-                    continue
-                mapping += [(text, label, entity_id) for text, _ in surface]
+                    new.append((Entity(name=name, label=label, aliases=aliases), surface))
+            for entity, surface in zip(
+                self._insert_many([e for e, _ in new]), (s for _, s in new), strict=True
+            ):
+                mapping += [(text, entity.label, entity.id) for text, _ in surface]
+            report.entities_created = len(new)
             report.spans_suggested, report.skipped_rejected = self._write_suggestions(mapping, doc_ids)
             report.claims_followed = self._follow_pronouns(doc_ids)
             if ambiguous:
@@ -589,13 +622,16 @@ class EntityStore:
             f"WHERE s.status != 'rejected' {scope} "
             "AND NOT EXISTS (SELECT 1 FROM span_links l WHERE l.span_id = s.id)"
         )
+        # counted from the (small) rejections table, not by another pass over the spans
         rejected = self.db.execute(
-            f"SELECT count(*) {candidates} AND EXISTS (SELECT 1 FROM link_rejections r "
-            "WHERE r.span_id = s.id AND r.entity_id = f.entity_id)"
+            "SELECT count(*) FROM link_rejections r JOIN spans s ON s.id = r.span_id "
+            "JOIN link_forms f ON f.text = s.text AND f.label = s.label AND f.entity_id = r.entity_id "
+            f"WHERE s.status != 'rejected' {scope} "
+            "AND NOT EXISTS (SELECT 1 FROM span_links l WHERE l.span_id = s.id)"
         ).fetchone()[0]
         cursor = self.db.execute(
-            "INSERT INTO span_links (span_id, entity_id, status, origin, annotator, updated) "
-            f"SELECT s.id, f.entity_id, 'suggested', ?, ?, ? {candidates} AND NOT EXISTS "
+            "INSERT INTO span_links (span_id, entity_id, doc_id, status, origin, annotator, updated) "
+            f"SELECT s.id, f.entity_id, s.doc_id, 'suggested', ?, ?, ? {candidates} AND NOT EXISTS "
             "(SELECT 1 FROM link_rejections r WHERE r.span_id = s.id AND r.entity_id = f.entity_id)",
             [LINK_ORIGIN, self.repo.annotator, _now()],
         )
@@ -851,14 +887,6 @@ class EntityStore:
         return found
 
 
-# The canonical entity of each claim's source: its direct link, else its span's link.
-_CLAIM_ENTITY_SQL = (
-    "SELECT coalesce(cs.entity_id, sl.entity_id) AS entity_id FROM claims c "
-    "LEFT JOIN claim_sources cs ON cs.claim_id = c.id "
-    "LEFT JOIN span_links sl ON sl.span_id = c.source_span_id WHERE c.status != 'rejected'"
-)
-
-
 def _entity(row: tuple) -> Entity:
     entity_id, name, label, aliases, note, external_id, created, updated = row
     try:
@@ -884,6 +912,20 @@ def _now() -> str:
     from storage.repository import now
 
     return now()
+
+
+_LINK_VISIBILITY_TRIGGERS = (
+    """CREATE TRIGGER span_links_hide_ad AFTER DELETE ON spans BEGIN
+  UPDATE span_links SET hidden = 1 WHERE span_id = old.id;
+END""",
+    """CREATE TRIGGER span_links_show_ai AFTER INSERT ON spans BEGIN
+  UPDATE span_links SET hidden = (new.status = 'rejected') WHERE span_id = new.id;
+END""",
+    """CREATE TRIGGER span_links_status_au AFTER UPDATE OF status ON spans
+WHEN old.status IS NOT new.status BEGIN
+  UPDATE span_links SET hidden = (new.status = 'rejected') WHERE span_id = new.id;
+END""",
+)
 
 
 def migrate_canonical_entities(db: Any) -> None:
@@ -915,3 +957,26 @@ def migrate_canonical_entities(db: Any) -> None:
     db.execute("CREATE INDEX idx_link_rejections_entity ON link_rejections (entity_id)")
     # The form-to-entity join of a corpus-wide suggestion run reads spans by text.
     db.execute("CREATE INDEX idx_spans_text_label ON spans (text, label)")
+
+
+def migrate_entity_link_counts(db: Any) -> None:
+    """Counts of the entities view from indexes alone (schema m006): ``span_links`` gets
+    the span's document (a span never moves) and ``hidden`` (the span is deleted or
+    rejected, kept by triggers on spans), so that the counts come from one covering index
+    without reading a million spans. The link of a deleted span stays: an undo that
+    restores the span under its id makes it count again. The entity list is read by name
+    from one covering index, and claims are found by their source span."""
+    db.execute("ALTER TABLE span_links ADD COLUMN doc_id INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE span_links ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE span_links SET doc_id = coalesce((SELECT doc_id FROM spans WHERE id = span_id), 0), "
+        "hidden = coalesce((SELECT status = 'rejected' FROM spans WHERE id = span_id), 1)"
+    )
+    db.execute("DROP INDEX idx_span_links_entity")
+    db.execute("CREATE INDEX idx_span_links_entity ON span_links (entity_id, hidden, status, doc_id)")
+    db.execute("DROP INDEX idx_entities_name")
+    db.execute("CREATE INDEX idx_entities_name ON entities (name COLLATE NOCASE, id, label)")
+    db.execute("CREATE INDEX idx_entities_label ON entities (label)")
+    db.execute("CREATE INDEX idx_claims_source_span ON claims (source_span_id)")
+    for statement in _LINK_VISIBILITY_TRIGGERS:
+        db.execute(statement)

@@ -214,12 +214,20 @@ def m005_claim_kinds(db: sqlite_utils.Database) -> None:
     db["claims"].add_column("claim_kind", str, not_null_default="statement")
 
 
+def m006_entity_link_counts(db: sqlite_utils.Database) -> None:
+    """The entities view's counts from indexes alone (storage/entities.py)."""
+    from storage.entities import migrate_entity_link_counts
+
+    migrate_entity_link_counts(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_corpus_workflow,
     m003_ids_never_reused,
     m004_canonical_entities,
     m005_claim_kinds,
+    m006_entity_link_counts,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

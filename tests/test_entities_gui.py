@@ -150,7 +150,7 @@ def test_merge_in_the_entities_view_with_undo(qtbot, repo, main_window) -> None:
     assert repo.entities.count() == 1
     assert [view.model.index(r, 0).data() for r in range(view.model.rowCount())] == ["Ain al-Assad"]
     assert view.model.index(0, 3).data() == 2 and view.model.index(0, 4).data() == 2  # documents, mentions
-    assert view.mentions.rowCount() == 2
+    qtbot.waitUntil(lambda: view.mentions.rowCount() == 2)
 
     window.undo_action.trigger()
     assert repo.entities.count() == 2
@@ -159,7 +159,7 @@ def test_merge_in_the_entities_view_with_undo(qtbot, repo, main_window) -> None:
 
     # a mention opens its document with the span selected
     view.table.setCurrentIndex(view.model.index(0, 0))
-    assert view.mentions.rowCount() == 1
+    qtbot.waitUntil(lambda: view.mentions.rowCount() == 1)
     view.mention_table.doubleClicked.emit(view.mentions.index(0, 1))
     assert window.session.document.id == other
     assert window.session.selected_span_id == spans["other"].id
