@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,23 +29,30 @@ class CliError(Exception):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
-def _open_repository(path: str, must_exist: bool = False):
+def _open_repository(path: str, must_exist: bool = False, writing: str = ""):
+    """The repository at ``path``, checked (``quick_check``); ``writing`` names what the
+    command will write, and a read-only or damaged file is then refused (CliError)."""
     from storage.repository import Repository
     from storage.schema import DatabaseError
 
     if must_exist and not Path(path).exists():
         raise CliError(f"no database at {path}; create one with: python main.py import --db {path} FILES")
     try:
-        return Repository(path)
+        repo = Repository(path)
     except DatabaseError as exc:
         raise CliError(str(exc)) from None
+    repo.check_integrity()
+    if writing and repo.read_only_reason:
+        repo.close()
+        raise CliError(f"cannot {writing} {path}: {repo.read_only_reason}; nothing was written")
+    return repo
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from storage.formats.records import ImportOptions
     from storage.importers import import_paths
 
-    repo = _open_repository(args.db)
+    repo = _open_repository(args.db, writing="import into")
 
     def progress(done: int, total: int, name: str) -> None:
         if name and not args.quiet:
@@ -58,6 +66,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line, file=sys.stderr)
     print(report.summary())
+    if report.stopped:
+        print(f"error: {report.stopped}", file=sys.stderr)
+        return EXIT_USAGE
     if report.problems and not report.imported and not report.duplicates:
         return EXIT_USAGE
     return 0
@@ -68,7 +79,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     stats = repo.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, sort_keys=True))
-        return 0
+    else:
+        _print_stats(stats)
+    if repo.damage:
+        print(f"error: {args.db}: {repo.read_only_reason}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+def _print_stats(stats: dict) -> None:
     print(f"documents: {stats['documents']['total']}  " + _pairs(stats["documents"]["by_status"]))
     print(f"spans:     {stats['spans']['total']}  " + _pairs(stats["spans"]["by_status"]))
     for label, count in stats["spans"]["by_label"].items():
@@ -84,7 +103,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print("done per day:")
     for day, count in stats["done_per_day"].items():
         print(f"  {day:<20}{count:>8}")
-    return 0
 
 
 def _pairs(counts: dict[str, int]) -> str:
@@ -175,6 +193,25 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped early (``| head``): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        line = _database_problem(exc, getattr(args, "db", None))
+        if line is None:
+            raise
+        print(f"error: {line}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _database_problem(exc: Exception, db: str | None) -> str | None:
+    """One line for a database that failed under a command (locked for longer than the
+    busy timeout, damaged, read-only), or ``None`` for any other exception."""
+    if isinstance(exc, sqlite3.Error):
+        from storage.schema import explain
+
+        return explain(exc, db or "the database") + "; work finished before this is saved"
+    schema = sys.modules.get("storage.schema")
+    if schema is not None and isinstance(exc, schema.DatabaseError):
+        return str(exc)
+    return None
 
 
 if __name__ == "__main__":

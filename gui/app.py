@@ -28,6 +28,7 @@ def default_database_path() -> Path:
 def open_repository(db_path: str | Path | None):
     """Open the chosen database, or the default one, seeding a new default database with
     the sample corpus."""
+    from gui.session import GUI_BUSY_TIMEOUT_MS
     from storage.importers import import_paths
     from storage.repository import Repository
 
@@ -36,6 +37,7 @@ def open_repository(db_path: str | Path | None):
     repo = Repository(path)
     if seed:
         import_paths(repo, [SAMPLE_CORPUS])
+    repo.set_busy_timeout(GUI_BUSY_TIMEOUT_MS)  # never hold up the event loop for a lock
     return repo
 
 
@@ -47,10 +49,12 @@ def create_main_window(db_path: str | Path | None = None, model: str | None = No
 
     repo = open_repository(db_path)
     labels = default_labels()
-    repo.save_labels(labels)  # the database records the label set it was annotated with
+    if not repo.read_only_reason:
+        repo.save_labels(labels)  # the database records the label set it was annotated with
     window = MainWindow(repo, labels)
     if nlp:
         install_preannotation(window, model).start()
+    window.database_state.check_integrity()  # seconds on a large file: in the background
     window.open_first_document()
     return window
 

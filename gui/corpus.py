@@ -24,6 +24,7 @@ from gui.stats_view import StatsDialog
 from models.annotation import Status
 from models.corpus import DocumentQuery
 from models.document import DocStatus, Document
+from storage.schema import DatabaseError, explain
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -49,12 +50,13 @@ _SCAN_CHUNK = 500
 
 
 def guarded(window: MainWindow, what: str, action: Callable[[], T]) -> T | None:
-    """Run a database action for the GUI; a busy or locked database (another window or
-    process writing for longer than the busy timeout) becomes a status-bar message."""
+    """Run a database action for the GUI; any database failure (locked by another window
+    or process, damaged, read-only) becomes one status-bar message, never a traceback."""
     try:
         return action()
-    except sqlite3.OperationalError as exc:
-        window.show_message(f"{what}: the database is busy ({exc}); nothing was lost, try again.")
+    except (sqlite3.DatabaseError, DatabaseError) as exc:
+        reason = explain(exc, window.repo.path.name) if isinstance(exc, sqlite3.Error) else str(exc)
+        window.show_message(f"{what}: {reason}; nothing was lost.")
         return None
 
 
@@ -220,8 +222,8 @@ class CorpusWorkflow(QObject):
             hits = self.repo.search_matches(document.id, search)
         except ValueError:  # SearchError: already reported by the list
             hits = []
-        except sqlite3.OperationalError as exc:
-            self.window.show_message(f"Search hits not shown: the database is busy ({exc}).")
+        except sqlite3.DatabaseError as exc:
+            self.window.show_message(f"Search hits not shown: {explain(exc, self.repo.path.name)}.")
             hits = []
         fmt = QTextCharFormat()
         fmt.setBackground(_HIT_BACKGROUND)

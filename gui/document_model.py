@@ -79,7 +79,7 @@ class DocumentTableModel(QAbstractTableModel):
         except SearchError as exc:
             ids, ok = [], False
             self.search_failed.emit(str(exc))
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             self.read_failed.emit(f"The document list could not be read ({exc}); try again.")
             return False
         self.beginResetModel()
@@ -105,7 +105,7 @@ class DocumentTableModel(QAbstractTableModel):
         if page is not None:
             try:
                 fresh = self.repo.document_list_rows([doc_id]).get(doc_id)
-            except sqlite3.OperationalError:
+            except sqlite3.DatabaseError:
                 fresh = None  # shown again from the database on the next switch
             page[row % PAGE] = fresh
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
@@ -131,7 +131,7 @@ class DocumentTableModel(QAbstractTableModel):
             ids = self._ids[number * PAGE : (number + 1) * PAGE]
             try:
                 found = self.repo.document_list_rows(ids)
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 self.read_failed.emit(f"The document list could not be read ({exc}); try again.")
                 return None
             page = [found.get(doc_id) for doc_id in ids]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from gui.article_view import ArticleView
 from gui.claim_panel import CLAIM_HELP, install_claim_panel
 from gui.corpus import CORPUS_SHORTCUTS, guarded, install_corpus_workflow
+from gui.database_state import install_database_state
 from gui.document_model import DOC_ID_ROLE, DocumentTableModel
 from gui.entity_links import ENTITY_HELP, install_entity_views
 from gui.entity_panel import EntityPanel
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
             self.menuBar(), self.corpus.go_menu.menuAction(),
         )  # fmt: skip
         self.closing.connect(self.entity_links.shutdown)
+        self.database_state = install_database_state(self, self.session)
         self._restore_layout()
 
     # -- construction ------------------------------------------------------------------

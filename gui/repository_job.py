@@ -33,5 +33,5 @@ def repository_job(db_path: str | Path, annotator: str, work: RepositoryWork, pa
     """A job whose failures a user can act on (a locked or unusable database) come back as
     one line by ``failed``; ``finished`` and ``failed`` arrive once the thread has stopped."""
     return BackgroundJob(
-        on_own_connection(db_path, annotator, work), (DatabaseError, sqlite3.OperationalError), parent
+        on_own_connection(db_path, annotator, work), (DatabaseError, sqlite3.DatabaseError), parent
     )

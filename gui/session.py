@@ -3,18 +3,37 @@
 Widgets ask the session for changes; the session pushes an undo command; the command
 writes through the repository (saved at once) and the session announces the result by
 signal, so every view (article, tables, status bar) follows the data.
+
+The window's connection waits for another connection's lock a frame at most
+(``GUI_BUSY_TIMEOUT_MS``): a change that finds the database locked (another window or
+process writing) is not dropped but waits in ``pending``, in order, and is retried by a
+timer; ``pending_changed`` tells the status bar. Later changes queue behind it, so the
+file always receives the analyst's changes in the order they were made.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import sqlite3
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from models.annotation import Claim, Span, Status
+from models.annotation import AnnotationError, Claim, Span, Status
 from models.document import Document
 from models.labels import LabelSet
 from models.nlp.tokens import snap_to_tokens
 from storage.repository import Repository
+from storage.schema import DatabaseError, is_lock_error
+
+if TYPE_CHECKING:
+    from gui.commands import SavedCommand
+
+# what a write may raise that is the data's or the file's doing, not a bug: a message
+REFUSALS = (AnnotationError, sqlite3.Error, KeyError, DatabaseError)
+
+GUI_BUSY_TIMEOUT_MS = 15  # about a frame: the longest a write may hold up the event loop
+RETRY_INTERVAL_MS = 250
 
 # review action -> (edge, grow) for token_step
 _RESIZE = {
@@ -39,6 +58,7 @@ class DocumentSession(QObject):
     claim_selected = Signal(object)  # claim id or None
     message = Signal(str)  # a one-line warning for the status bar
     annotations_changed = Signal()  # anything about the open document changed
+    pending_changed = Signal(list)  # descriptions of the changes waiting for the database
 
     def __init__(self, repo: Repository, labels: LabelSet, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +70,11 @@ class DocumentSession(QObject):
         self.claims: dict[int, Claim] = {}
         self.selected_span_id: int | None = None
         self.selected_claim_id: int | None = None
+        self.pending: list[SavedCommand] = []  # changes waiting for the database, in order
+        self._replaying = False  # applying a pending change: never switch documents for it
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_INTERVAL_MS)
+        self._retry.timeout.connect(self.save_pending)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -241,35 +266,114 @@ class DocumentSession(QObject):
         return len(pending)
 
     def _push(self, command: QUndoCommand) -> None:
+        if self.repo.read_only_reason:
+            self.message.emit(f"Editing is off: {self.repo.read_only_reason}")
+            return
         self.undo_stack.push(command)
+
+    # -- saving: at once, or in order once the database is free -------------------------
+
+    def save(self, command: SavedCommand) -> None:
+        """Apply ``command`` now, or queue it when the database is locked (or earlier
+        changes are still waiting). A change the repository refuses becomes a message
+        and the command obsolete (Qt drops it from the stack)."""
+        if self.pending:
+            self._queue(command)
+            return
+        try:
+            command.apply()
+        except REFUSALS as exc:
+            if is_lock_error(exc):
+                self._queue(command)
+            else:
+                self._refused(command, exc)
+            return
+        command.done = True
+
+    def unqueue(self, command: SavedCommand) -> bool:
+        """Forget a change that was never saved (undo of a pending change)."""
+        if command not in self.pending:
+            return False
+        self.pending.remove(command)
+        self._pending_changed()
+        return True
+
+    def save_pending(self) -> None:
+        """Retry the waiting changes in order (the timer's work); stop at the first that
+        still finds the database locked."""
+        self._replaying = True
+        try:
+            while self.pending:
+                command = self.pending[0]
+                try:
+                    command.apply()
+                except REFUSALS as exc:
+                    if is_lock_error(exc):
+                        break
+                    self._refused(command, exc)
+                else:
+                    command.done = True
+                self.pending.pop(0)
+        finally:
+            self._replaying = False
+            self._pending_changed()
+        if not self.pending:
+            self.message.emit("The database is free again: every waiting change is saved.")
+
+    def _queue(self, command: SavedCommand) -> None:
+        self.pending.append(command)
+        self._pending_changed()
+
+    def _refused(self, command: SavedCommand, exc: Exception) -> None:
+        command.done = False
+        command.setObsolete(True)
+        self.message.emit(f"Not saved: {exc}")
+
+    def _pending_changed(self) -> None:
+        if self.pending and not self._retry.isActive():
+            self._retry.start()
+        elif not self.pending:
+            self._retry.stop()
+        self.pending_changed.emit([command.text() for command in self.pending])
+
+    def _begin(self, doc_id: int) -> None:
+        """Before a write: show its document (an undo in another document opens it),
+        except when a waiting change is saved later, which must not move the analyst."""
+        if not self._replaying:
+            self.ensure_open(doc_id)
+
+    def _showing(self, doc_id: int) -> bool:
+        return self.document is not None and self.document.id == doc_id
 
     # -- applied by undo commands: write, then announce ---------------------------------
 
     def store_span(self, span: Span, linked_claims: list[int] | None = None) -> Span:
-        self.ensure_open(span.doc_id)
+        self._begin(span.doc_id)
         stored = self.repo.restore_span(span, linked_claims or []) if span.id else self.repo.add_span(span)
-        self.spans[stored.id] = stored
-        if linked_claims:
-            self._refresh_claims(linked_claims)
-        self.span_added.emit(stored)
-        self.annotations_changed.emit()
+        if self._showing(stored.doc_id):
+            self.spans[stored.id] = stored
+            if linked_claims:
+                self._refresh_claims(linked_claims)
+            self.span_added.emit(stored)
+            self.annotations_changed.emit()
         return stored
 
     def remove_span(self, span_id: int) -> list[int]:
         span = self.repo.span(span_id)
-        self.ensure_open(span.doc_id)
+        self._begin(span.doc_id)
         _, linked = self.repo.delete_span(span_id)
-        self.spans.pop(span_id, None)
-        if self.selected_span_id == span_id:
-            self.select_span(None)
-        self._refresh_claims(linked)
-        self.span_removed.emit(span)
-        self.annotations_changed.emit()
+        if self._showing(span.doc_id):
+            self.spans.pop(span_id, None)
+            if self.selected_span_id == span_id:
+                self.select_span(None)
+            self._refresh_claims(linked)
+            self.span_removed.emit(span)
+            self.annotations_changed.emit()
         return linked
 
     def write_span(self, span: Span, full: bool = False) -> Span:
         """Store every field of ``span`` (``full``: exactly, for undo) and announce it."""
-        self.ensure_open(span.doc_id)
+        self._begin(span.doc_id)
         old = self.spans.get(span.id) or self.repo.span(span.id)
         if full:
             stored = self.repo.replace_span(span)
@@ -277,27 +381,29 @@ class DocumentSession(QObject):
             stored = self.repo.update_span(
                 span.id, label=span.label, start=span.start, end=span.end, status=span.status
             )
-        self.spans[stored.id] = stored
-        self.span_changed.emit(old, stored)
-        self.annotations_changed.emit()
+        if self._showing(stored.doc_id):
+            self.spans[stored.id] = stored
+            self.span_changed.emit(old, stored)
+            self.annotations_changed.emit()
         return stored
 
     def write_spans(self, spans: list[Span], full: bool = False) -> list[Span]:
         """Store several changed spans in one transaction (accept all, and its undo)."""
         if not spans:
             return []
-        self.ensure_open(spans[0].doc_id)
+        self._begin(spans[0].doc_id)
         with self.repo.transaction():
             stored = [
                 self.repo.replace_span(span) if full
                 else self.repo.update_span(span.id, status=span.status, label=span.label)
                 for span in spans
             ]  # fmt: skip
-        for span in stored:
-            old = self.spans.get(span.id, span)
-            self.spans[span.id] = span
-            self.span_changed.emit(old, span)
-        self.annotations_changed.emit()
+        if self._showing(spans[0].doc_id):
+            for span in stored:
+                old = self.spans.get(span.id, span)
+                self.spans[span.id] = span
+                self.span_changed.emit(old, span)
+            self.annotations_changed.emit()
         return stored
 
     def _refresh_claims(self, claim_ids: list[int]) -> None:
@@ -393,27 +499,29 @@ class DocumentSession(QObject):
 
     def store_claim(self, claim: Claim) -> Claim:
         """Add a claim (or put back a deleted one under its id) and select it."""
-        self.ensure_open(claim.doc_id)
+        self._begin(claim.doc_id)
         stored = self.repo.add_claim(claim)  # a claim with an id (undo of a delete) keeps it
-        self.claims[stored.id] = stored
-        self.claim_added.emit(stored)
-        self.annotations_changed.emit()
-        self.select_claim(stored.id)
+        if self._showing(stored.doc_id):
+            self.claims[stored.id] = stored
+            self.claim_added.emit(stored)
+            self.annotations_changed.emit()
+            self.select_claim(stored.id)
         return stored
 
     def remove_claim(self, claim_id: int) -> Claim:
-        self.ensure_open(self.repo.claim(claim_id).doc_id)
+        self._begin(self.repo.claim(claim_id).doc_id)
         claim = self.repo.delete_claim(claim_id)
-        self.claims.pop(claim_id, None)
-        if self.selected_claim_id == claim_id:
-            self.select_claim(None)
-        self.claim_removed.emit(claim)
-        self.annotations_changed.emit()
+        if self._showing(claim.doc_id):
+            self.claims.pop(claim_id, None)
+            if self.selected_claim_id == claim_id:
+                self.select_claim(None)
+            self.claim_removed.emit(claim)
+            self.annotations_changed.emit()
         return claim
 
     def write_claim(self, claim: Claim, full: bool = False) -> Claim:
         """Store every field of ``claim`` (``full``: exactly, for undo) and announce it."""
-        self.ensure_open(claim.doc_id)
+        self._begin(claim.doc_id)
         old = self.claims.get(claim.id) or self.repo.claim(claim.id)
         if full:
             stored = self.repo.replace_claim(claim)
@@ -422,7 +530,8 @@ class DocumentSession(QObject):
                       "source_end", "source_span_id", "source_text", "source_kind", "certainty",
                       "status", "note")  # fmt: skip
             stored = self.repo.update_claim(claim.id, **{name: getattr(claim, name) for name in fields})
-        self.claims[stored.id] = stored
-        self.claim_changed.emit(old, stored)
-        self.annotations_changed.emit()
+        if self._showing(stored.doc_id):
+            self.claims[stored.id] = stored
+            self.claim_changed.emit(old, stored)
+            self.annotations_changed.emit()
         return stored

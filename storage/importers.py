@@ -14,6 +14,7 @@ line), and the rest of the batch still imports. Nothing stored before is changed
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from models.document import Document, normalise_newlines, parse_plain_article
 from storage import formats
 from storage.formats.records import ImportOptions, to_record
 from storage.repository import Repository
+from storage.schema import DatabaseError, explain
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -48,6 +50,8 @@ class ImportReport:
     problems: list[ImportProblem] = field(default_factory=list)  # refused
     warnings: list[ImportProblem] = field(default_factory=list)  # imported, with a caveat
     cancelled: bool = False
+    stopped: str = ""  # why the database refused the batch part-way (locked, damaged, read-only)
+    not_imported: list[str] = field(default_factory=list)  # files not imported because of that
 
     def summary(self) -> str:
         text = f"imported {len(self.imported)} document(s)"
@@ -57,6 +61,8 @@ class ImportReport:
             text += f", refused {len(self.problems)}"
         if self.warnings:
             text += f", {len(self.warnings)} warning(s)"
+        if self.stopped:
+            text += f"; stopped: {len(self.not_imported)} file(s) not imported"
         return text + (" (cancelled)" if self.cancelled else "")
 
     def lines(self) -> list[str]:
@@ -65,6 +71,7 @@ class ImportReport:
             [f"{where}: already in the database, skipped" for where in self.duplicates]
             + [str(p) for p in self.problems]
             + [f"{p} (warning)" for p in self.warnings]
+            + [f"{path}: not imported (the import stopped)" for path in self.not_imported]
         )
 
 
@@ -112,7 +119,17 @@ def import_paths(
             break
         if progress is not None:
             progress(number, len(files), str(path))
-        import_file(repo, path, report, options)
+        try:
+            import_file(repo, path, report, options)  # one transaction: all of the file or nothing
+        except (sqlite3.DatabaseError, DatabaseError) as exc:
+            # the database, not the file: every later file would fail the same way
+            reason = explain(exc, repo.path) if isinstance(exc, sqlite3.Error) else str(exc)
+            report.not_imported = [str(p) for p in files[number:]]
+            report.stopped = (
+                f"{reason}: stopped at {path}, {len(report.not_imported)} file(s) not imported; "
+                "run the same import again later (documents already stored are skipped)"
+            )
+            break
     if options.unknown_labels_line():
         report.warnings.append(ImportProblem("labels", options.unknown_labels_line()))
     if progress is not None and not report.cancelled:

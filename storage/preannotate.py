@@ -15,6 +15,7 @@ to the English resolution, with a warning.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_model_name
 from storage.repository import Repository
-from storage.schema import DatabaseError
+from storage.schema import DatabaseError, explain
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -103,6 +104,7 @@ def preannotate(
     claims: bool = True,
     label_map: LabelMap | None = None,
     pipelines: dict[str, LoadedModel] | None = None,
+    check_integrity: bool = False,
 ) -> PreannotateReport:
     """Suggest entities (and, when ``claims`` and the pipeline has a parser, claims) for
     ``doc_ids`` (default: every document) of the database at ``repo_path``.
@@ -114,8 +116,12 @@ def preannotate(
     ``cancelled()`` is polled after each document and stops the run after storing what
     is finished. A KeyboardInterrupt propagates; committed batches stay.
 
-    Raises PreannotateError (no database, unknown ids, bad label map) and ModelError (a
-    named model that cannot be loaded).
+    ``check_integrity``: run ``quick_check`` first (it reads the whole file).
+
+    Raises PreannotateError (no database, unknown ids, bad label map), ModelError (a
+    named model that cannot be loaded), DatabaseError (read-only or damaged file: nothing
+    written) and ``sqlite3.Error`` (e.g. locked for longer than the busy timeout: the
+    batches stored before it stay).
     """
     path = Path(repo_path)
     if not path.is_file():
@@ -132,6 +138,9 @@ def preannotate(
         model = load_model(str(model))
     repo = Repository(path)
     try:
+        if check_integrity:
+            repo.check_integrity()
+        repo.check_writable()
         run = _Run(repo, label_map, claims, batch_size, progress, cancelled)
         if pipelines is not None:
             run.pipelines = pipelines
@@ -335,10 +344,20 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(sys.stderr)
     try:
         doc_ids = parse_doc_ids(args.docs)
-        report = preannotate(args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims)
+        report = preannotate(
+            args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims, check_integrity=True
+        )
     except (PreannotateError, ModelError, DatabaseError) as exc:
         printer.finish()
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.Error as exc:
+        printer.finish()
+        print(
+            f"error: {explain(exc, args.db)}: {printer.done} document(s) finished and saved; "
+            "run again to do the rest (nothing is suggested twice)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         printer.finish()

@@ -32,7 +32,7 @@ from models.annotation import (
 from models.corpus import DocumentQuery, SearchError
 from models.document import DocStatus, Document, text_hash
 from models.labels import LabelSet
-from storage.schema import connect
+from storage.schema import ReadOnlyError, integrity_problem, open_database
 
 if TYPE_CHECKING:
     from storage.entities import EntityStore
@@ -75,11 +75,24 @@ def default_annotator() -> str:
 
 
 class Repository:
-    """Documents, spans, claims, labels and annotators in one SQLite file."""
+    """Documents, spans, claims, labels and annotators in one SQLite file.
 
-    def __init__(self, path: str | Path, annotator: str | None = None) -> None:
+    A file this process cannot write (or ``read_only=True``) opens read-only:
+    ``read_only_reason`` says why, reads work and every write raises ReadOnlyError.
+    ``busy_timeout_ms``: how long a statement waits for another connection's lock
+    before ``sqlite3.OperationalError`` (default ``storage.schema.BUSY_TIMEOUT_MS``; the
+    window uses a short one and retries)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        annotator: str | None = None,
+        read_only: bool = False,
+        busy_timeout_ms: int | None = None,
+    ) -> None:
         self.path = Path(path)
-        self.db = connect(self.path)
+        self.db, self.read_only_reason = open_database(self.path, read_only, busy_timeout_ms)
+        self.damage = ""  # what check_integrity found
         self.annotator = annotator or default_annotator()
 
     def close(self) -> None:
@@ -94,13 +107,41 @@ class Repository:
 
     # -- transactions ------------------------------------------------------------------
 
+    def check_integrity(self) -> str:
+        """Run SQLite's ``quick_check`` (it reads every page); a damaged file is then
+        refused for writing (reading and exporting what can be read go on). Returns what
+        it found ("" for a sound file)."""
+        self.mark_damaged(integrity_problem(self.db))
+        return self.damage
+
+    def mark_damaged(self, problem: str) -> None:
+        """Refuse writes from now on because the file is damaged (``problem``: what
+        ``quick_check`` found; "" changes nothing)."""
+        if problem:
+            self.damage = problem
+            self.read_only_reason = (
+                f"the database is damaged ({problem}); export what can be read and restore a backup"
+            )
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a statement waits for another connection's lock before
+        ``sqlite3.OperationalError`` ("database is locked")."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    def check_writable(self) -> None:
+        """Raise ReadOnlyError (saying why) unless this repository may be written."""
+        if self.read_only_reason:
+            raise ReadOnlyError(f"{self.path} cannot be changed: {self.read_only_reason}")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction; nested calls join the outer one."""
+        """One write transaction; nested calls join the outer one. Raises ReadOnlyError
+        when the repository is read-only (nothing is written)."""
         conn = self.db.conn
         if conn.in_transaction:
             yield
             return
+        self.check_writable()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -330,14 +371,18 @@ class Repository:
         return claim
 
     def save_labels(self, labels: LabelSet) -> None:
+        """Record the label set; writes only when it differs from the stored one (a
+        read-only database opens with the labels it has)."""
+        rows = [
+            {"name": lb.name, "colour": lb.colour, "key": lb.key, "description": lb.description}
+            for lb in labels
+        ]
+        stored = self._dict_rows("SELECT name, colour, key, description FROM labels", [])
+        stored = {row["name"]: row for row in stored}
+        if all(stored.get(row["name"]) == row for row in rows):
+            return
         with self.transaction():
-            self.db["labels"].upsert_all(
-                [
-                    {"name": lb.name, "colour": lb.colour, "key": lb.key, "description": lb.description}
-                    for lb in labels
-                ],
-                pk="name",
-            )
+            self.db["labels"].upsert_all(rows, pk="name")
 
     # -- statistics and search ---------------------------------------------------------
 
@@ -512,12 +557,20 @@ class Repository:
         status: Status | None = Status.ACCEPTED,
         doc_status: DocStatus | None = None,
         chunk_size: int = 200,
+        unreadable: list[int] | None = None,
     ) -> Iterator[tuple[Document, list[Span], list[Claim], dict[int, Span]]]:
         """Documents in id order, each with its spans (by start, end, id) and claims (by
         content start, id) of ``status`` (``None``: every status), read ``chunk_size``
         documents at a time so that memory does not grow with the corpus. The fourth item
         maps the id of every span a claim names as its source to that span, whatever its
-        status."""
+        status.
+
+        Given an ``unreadable`` list (a damaged file: see ``check_integrity``), documents
+        are read one at a time by their ids (which an index still holds), and those whose
+        rows SQLite cannot read are left out and added to the list."""
+        if unreadable is not None:
+            yield from self._salvage_export(status, doc_status, unreadable)
+            return
         after = None
         while True:
             sql, args = "SELECT * FROM documents WHERE 1", []
@@ -532,26 +585,49 @@ class Repository:
             if not docs:
                 return
             after = docs[-1].id
-            ids = [d.id for d in docs]
-            span_rows = self._export_rows("spans", ids, status, "start, end, id", self._SPAN_ORDER)
-            spans = {doc_id: [self._span_from_tuple(r) for r in rows] for doc_id, rows in span_rows.items()}
-            claim_rows = self._export_rows("claims", ids, status, "content_start, id", _CLAIM_FIELDS)
-            claims = {
-                doc_id: [_claim_from_row(dict(zip(_CLAIM_FIELDS, r, strict=True))) for r in rows]
-                for doc_id, rows in claim_rows.items()
-            }
-            by_id = {s.id: s for group in spans.values() for s in group}
-            wanted = {c.source_span_id for group in claims.values() for c in group} - {None}
-            missing = sorted(wanted - by_id.keys())
-            if missing:
-                marks = ",".join("?" * len(missing))
-                rows = self._dict_rows(f"SELECT * FROM spans WHERE id IN ({marks})", missing)
-                by_id.update((r["id"], _span_from_row(r)) for r in rows)
-            for doc in docs:
-                doc_claims = claims.get(doc.id, [])
-                linked = {c.source_span_id: by_id[c.source_span_id] for c in doc_claims
-                          if c.source_span_id in by_id}  # fmt: skip
-                yield doc, spans.get(doc.id, []), doc_claims, linked
+            yield from self._export_items(docs, status)
+
+    def _salvage_export(
+        self, status: Status | None, doc_status: DocStatus | None, unreadable: list[int]
+    ) -> Iterator[tuple[Document, list[Span], list[Claim], dict[int, Span]]]:
+        if doc_status is None:
+            ids = self.db.execute("SELECT id FROM documents ORDER BY id").fetchall()
+        else:
+            ids = self.db.execute(
+                "SELECT id FROM documents WHERE status = ? ORDER BY id", [DocStatus(doc_status).value]
+            ).fetchall()
+        for (doc_id,) in ids:
+            try:
+                rows = self._dict_rows("SELECT * FROM documents WHERE id = ?", [doc_id])
+                items = list(self._export_items([_document_from_row(r) for r in rows], status))
+            except sqlite3.DatabaseError:
+                unreadable.append(doc_id)
+                continue
+            yield from items
+
+    def _export_items(
+        self, docs: list[Document], status: Status | None
+    ) -> Iterator[tuple[Document, list[Span], list[Claim], dict[int, Span]]]:
+        ids = [d.id for d in docs]
+        span_rows = self._export_rows("spans", ids, status, "start, end, id", self._SPAN_ORDER)
+        spans = {doc_id: [self._span_from_tuple(r) for r in rows] for doc_id, rows in span_rows.items()}
+        claim_rows = self._export_rows("claims", ids, status, "content_start, id", _CLAIM_FIELDS)
+        claims = {
+            doc_id: [_claim_from_row(dict(zip(_CLAIM_FIELDS, r, strict=True))) for r in rows]
+            for doc_id, rows in claim_rows.items()
+        }
+        by_id = {s.id: s for group in spans.values() for s in group}
+        wanted = {c.source_span_id for group in claims.values() for c in group} - {None}
+        missing = sorted(wanted - by_id.keys())
+        if missing:
+            marks = ",".join("?" * len(missing))
+            rows = self._dict_rows(f"SELECT * FROM spans WHERE id IN ({marks})", missing)
+            by_id.update((r["id"], _span_from_row(r)) for r in rows)
+        for doc in docs:
+            doc_claims = claims.get(doc.id, [])
+            linked = {c.source_span_id: by_id[c.source_span_id] for c in doc_claims
+                      if c.source_span_id in by_id}  # fmt: skip
+            yield doc, spans.get(doc.id, []), doc_claims, linked
 
     def _export_rows(
         self, table: str, doc_ids: list[int], status: Status | None, order: str, fields: tuple[str, ...]

@@ -181,7 +181,7 @@ def test_a_locked_database_is_a_status_bar_message(qtbot, repo, queue, main_wind
     other.execute("BEGIN IMMEDIATE")
     try:
         qtbot.keyClick(window.article.text, Qt.Key.Key_Return, CTRL)
-        assert "database is busy" in window.status_message.text()
+        assert "is locked by another program or window" in window.status_message.text()
         assert "locked" in window.status_message.text()
         assert title(window) == "Article 1"
     finally:

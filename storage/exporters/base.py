@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from typing import IO, Any, Protocol
 from models.annotation import Claim, Span, Status
 from models.document import DocStatus, Document
 from storage.repository import Repository
-from storage.schema import DatabaseError, is_database_file
+from storage.schema import DatabaseError, explain, is_database_file
 
 FORMATS = ("spacy", "jsonl", "conll", "claims")
 STATUS_CHOICES = ("accepted", "all")
@@ -135,6 +136,7 @@ class ExportReport:
     problems: list[ExportProblem] = field(default_factory=list)
     overlaps: list[ExportProblem] = field(default_factory=list)  # in doc.spans only, not doc.ents
     removed: list[Path] = field(default_factory=list)  # temporary files of killed exports
+    unreadable: list[int] = field(default_factory=list)  # documents a damaged file lost
     cancelled: bool = False
     failed: str = ""  # why nothing was written
 
@@ -176,6 +178,12 @@ class ExportReport:
         if self.overlaps:
             lines.append(f"overlapping spans kept in doc.spans['sc'] but not doc.ents: {len(self.overlaps)}")
         lines.append(f"problems: {len(self.problems)}")
+        if self.unreadable:
+            shown = ", ".join(map(str, self.unreadable[:20])) + (" ..." if len(self.unreadable) > 20 else "")
+            lines.append(
+                f"the database is damaged: {len(self.unreadable)} document(s) could not be read "
+                f"and are left out (ids {shown})"
+            )
         if self.removed:
             lines.append(f"removed {len(self.removed)} temporary file(s) left by an interrupted export")
         return lines
@@ -285,8 +293,11 @@ def export_corpus(
     except DatabaseError as exc:
         raise ExportError(str(exc)) from None
     try:
+        repo.check_integrity()  # a damaged file: export what can be read
         with repo.read_snapshot():
             return _export(repo, options, progress, cancelled)
+    except sqlite3.DatabaseError as exc:
+        raise ExportError(explain(exc, source)) from None
     finally:
         repo.close()
 
@@ -306,7 +317,9 @@ def _export(
     try:
         writer = _make_writer(options, files, report, repo)
         with closing(writer):
-            for done, item in enumerate(repo.iter_export(options.span_status, doc_status)):
+            unreadable = report.unreadable if repo.damage else None
+            items = repo.iter_export(options.span_status, doc_status, unreadable=unreadable)
+            for done, item in enumerate(items):
                 if cancelled is not None and cancelled():
                     report.cancelled = True
                     break
