@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_model_name
+from models.nlp.pieces import LONG_TEXT_CHARS, shift_claim, shift_span, text_pieces
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain
 
@@ -226,9 +227,21 @@ class _Run:
         suggest_claims = _claim_suggester() if use_claims else None
         enabled = pipes_needed(nlp, use_claims)
         pending: list[tuple[int, list[Span], list[Claim]]] = []
+        spans: list[Span] = []  # of the document in hand (a long one comes in pieces)
+        claims: list[Claim] = []
         with nlp.select_pipes(enable=enabled):
-            for doc, doc_id in nlp.pipe(self._texts(ids), as_tuples=True, batch_size=self.batch_size):
-                pending.append(self._suggestions(doc, doc_id, loaded, suggest_claims))
+            texts = self._texts(ids, nlp.max_length)
+            for doc, (doc_id, offset, last) in nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                _, found_spans, found_claims = self._suggestions(doc, doc_id, loaded, suggest_claims)
+                spans.extend(shift_span(span, offset) for span in found_spans)
+                claims.extend(shift_claim(claim, offset) for claim in found_claims)
+                if last:
+                    pending.append((doc_id, spans, claims))
+                    spans, claims = [], []
+                else:
+                    self.progress(self.report.documents, self.report.total,
+                                  f"{loaded.name}: document {doc_id}, a long one, in pieces: "
+                                  f"{offset + len(doc.text):,} characters done")  # fmt: skip
                 stop = self.cancelled()
                 if stop or len(pending) >= self.batch_size:
                     self._store(pending, loaded)
@@ -238,10 +251,19 @@ class _Run:
         self._store(pending, loaded)
         return True
 
-    def _texts(self, ids: list[int]) -> Iterator[tuple[str, int]]:
+    def _texts(self, ids: list[int], max_length: int) -> Iterator[tuple[str, tuple[int, int, bool]]]:
+        """``(text, (doc_id, offset, last))``: each document whole, or one longer than
+        ``LONG_TEXT_CHARS`` (or the pipeline's ``max_length``) in paragraph-aligned
+        pieces (``models.nlp.pieces``)."""
+        limit = min(max_length, LONG_TEXT_CHARS)
         for first in range(0, len(ids), self.batch_size):
             for doc_id, text in self.repo.document_texts(ids[first : first + self.batch_size]):
-                yield text, doc_id
+                if len(text) <= limit:
+                    yield text, (doc_id, 0, True)
+                    continue
+                end = len(text)
+                for offset, piece in text_pieces(text):
+                    yield piece, (doc_id, offset, offset + len(piece) == end)
 
     def _suggestions(
         self, doc: Doc, doc_id: int, loaded: LoadedModel, suggest_claims: ClaimSuggester | None

@@ -14,15 +14,24 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
+# spaCy's max_length (1,000,000) guards the memory of the parser and the entity
+# recogniser; the rule-based tokenizer alone needs a few hundred bytes per token, so the
+# blank pipelines take any text the importer accepts (20 MiB).
+TOKENIZER_MAX_LENGTH = 25_000_000
+
+
 @lru_cache(maxsize=8)
 def blank_pipeline(language: str) -> Language:
-    """A blank pipeline for ``language`` (multi-language ``xx`` when spaCy lacks it)."""
+    """A blank (tokenizer-only) pipeline for ``language`` (multi-language ``xx`` when
+    spaCy lacks it) that takes texts of up to ``TOKENIZER_MAX_LENGTH`` code points."""
     import spacy
 
     try:
-        return spacy.blank(language or "en")
+        nlp = spacy.blank(language or "en")
     except (ImportError, KeyError, ValueError):
-        return spacy.blank("xx")
+        nlp = spacy.blank("xx")
+    nlp.max_length = TOKENIZER_MAX_LENGTH
+    return nlp
 
 
 def tokenize(text: str, language: str = "en") -> Doc:
