@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.annotation import Certainty, Claim, SourceKind, Status, validate_claim
+from models.annotation import Certainty, Claim, ClaimKind, CueKind, SourceKind, Status, validate_claim
 from models.nlp.claims import (
     CLAIMS_ORIGIN,
     RULES_VERSION,
@@ -192,12 +192,12 @@ def test_quotation_after_a_colon_spans_its_sentences(nlp):
     )
 
 
-def test_mixed_quotation_keeps_inner_marks(nlp):
+def test_mixed_quotation_keeps_inner_marks_balanced(nlp):
     text = "The mayor confirmed that “several buildings” had been “badly damaged” by the storm."
     assert_claim(
         text,
         only_claim(nlp, text),
-        "several buildings” had been “badly damaged” by the storm",
+        "“several buildings” had been “badly damaged” by the storm",
         "confirmed",
         "The mayor",
         ANONYMOUS,
@@ -509,3 +509,164 @@ def test_offsets_are_code_points_after_emoji(nlp):
     claims = claims_of(nlp, text)
     assert [part(text, c, "content") for c in claims] == ["the blaze was out", "No one was hurt"]
     assert [part(text, c, "source") for c in claims] == ["Fire crews", "the chief"]
+
+
+# --- Cue kinds beyond speech (docs/claims-guide.md, cue_kind) -------------------------------
+
+
+def kinds_of(claims: list[Claim]) -> list[tuple[CueKind | None, ClaimKind]]:
+    return [(c.cue_kind, c.claim_kind) for c in claims]
+
+
+def test_speech_and_responsibility_kinds(nlp):
+    text = "The bombing was claimed by a little-known militant group."
+    assert kinds_of(claims_of(nlp, text)) == [(CueKind.RESPONSIBILITY, ClaimKind.RESPONSIBILITY)]
+    text = "The rebels claimed responsibility for the ambush on Sunday."
+    assert kinds_of(claims_of(nlp, text)) == [(CueKind.RESPONSIBILITY, ClaimKind.RESPONSIBILITY)]
+    text = "The mayor said the roads were closed."
+    assert kinds_of(claims_of(nlp, text)) == [(CueKind.SPEECH, ClaimKind.STATEMENT)]
+
+
+def test_evidence_a_poll_or_records_as_the_source(nlp):
+    text = "A new poll shows support for the mayor is falling."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "support for the mayor is falling", "shows", "A new poll", DOCUMENT)
+    assert claim.cue_kind == CueKind.EVIDENCE
+    text = "Court records indicate that the company paid no tax in 2019."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "the company paid no tax in 2019", "indicate", "Court records", DOCUMENT)
+    assert claim.cue_kind == CueKind.EVIDENCE
+
+
+def test_show_with_a_person_as_subject_is_not_evidence(nlp):
+    assert claims_of(nlp, "The guide showed the visitors the old harbour.") == []
+
+
+def test_question_keeps_its_question_word(nlp):
+    text = "Senator Ruth Okafor asked whether the contract had been signed."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "whether the contract had been signed", "asked", "Senator Ruth Okafor", PERSON)
+    assert claim.cue_kind == CueKind.QUESTION
+
+
+def test_answer(nlp):
+    text = "The minister replied that the figures were correct."
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.ANSWER and part(text, claim, "content") == "the figures were correct"
+
+
+def test_calls_take_the_addressee_with_what_is_asked(nlp):
+    text = "The union called on the government to release the figures."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "the government to release the figures", "called", "The union", ORGANISATION)
+    assert claim.cue_kind == CueKind.CALL
+    text = "The opposition leader urged voters to stay calm."
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.CALL and part(text, claim, "content") == "voters to stay calm"
+    text = "The governor vowed to rebuild the bridge."
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.CALL and part(text, claim, "content") == "to rebuild the bridge"
+
+
+def test_calling_someone_a_name_is_not_a_call(nlp):
+    assert claims_of(nlp, "Fans called him a hero.") == []
+
+
+def test_evaluation_with_its_complement(nlp):
+    text = "Researchers have characterised the treatment as a form of quackery."
+    claim = only_claim(nlp, text)
+    assert part(text, claim, "content") == "the treatment as a form of quackery"
+    assert claim.cue_kind == CueKind.EVALUATION
+
+
+def test_stated_attitudes(nlp):
+    text = "The company expects prices to rise next year."
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.ATTITUDE and part(text, claim, "content") == "prices to rise next year"
+    text = "The council intends to hold two referendums."
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.ATTITUDE and part(text, claim, "content") == "to hold two referendums"
+
+
+def test_no_attitude_claims_by_the_addressed_or_the_passive(nlp):
+    for text in (
+        "Do you think the peace process has a future?",
+        "The ship is believed to have sunk near the coast.",
+        "A nurse, who asked not to be named, was at the scene.",
+    ):
+        assert claims_of(nlp, text) == [], text
+
+
+def test_in_the_words_of_is_an_attribution_without_a_verb(nlp):
+    text = 'In the words of the prosecutor, Mark Tedeschi, "the child suffered for months."'
+    [claim] = claims_of(nlp, text)
+    assert claim.cue_kind == CueKind.NO_VERB and part(text, claim, "cue") == "In the words of"
+    assert part(text, claim, "content") == "the child suffered for months"
+
+
+def test_declined_to_comment_is_not_a_claim_but_did_not_deny_is(nlp):
+    assert claims_of(nlp, "The ministry declined to comment on the report.") == []
+    text = "The ministry did not deny that the talks had failed."
+    claim = only_claim(nlp, text)
+    assert part(text, claim, "content") == "the talks had failed" and claim.cue_kind == CueKind.SPEECH
+
+
+# --- Exact content: balanced quotation marks, split quotations -------------------------------
+
+
+def test_partial_quotation_at_the_end_keeps_its_closing_mark(nlp):
+    text = 'The observers insisted the count had been "transparent at every stage".'
+    claim = only_claim(nlp, text)
+    assert part(text, claim, "content") == 'the count had been "transparent at every stage"'
+
+
+def test_quotation_split_by_its_cue_is_one_claim(nlp):
+    text = '"A deal is close," the minister said, "but we are not there yet." Talks resume today.'
+    claim = only_claim(nlp, text)
+    assert_claim(
+        text, claim, 'A deal is close," the minister said, "but we are not there yet', "said", "the minister",
+        ANONYMOUS,
+    )  # fmt: skip
+
+
+def test_quotation_resumed_in_a_new_sentence_is_a_claim_of_its_own(nlp):
+    text = '"A deal is close," the minister said. "We are not there yet."'
+    claims = claims_of(nlp, text)
+    assert [part(text, c, "content") for c in claims] == ["A deal is close", "We are not there yet"]
+    assert part(text, claims[1], "cue") is None and part(text, claims[1], "source") == "the minister"
+
+
+def test_quoted_sentence_continues_the_claim_before_it(nlp):
+    text = 'Dr Colette Heald noted the findings were clear. "Ozone is something we understand."'
+    first, second = claims_of(nlp, text)
+    assert part(text, second, "content") == "Ozone is something we understand"
+    assert part(text, second, "source") == "Dr Colette Heald" and second.cue_start is None
+
+
+# --- Interview transcripts ---------------------------------------------------------------------
+
+TRANSCRIPT = (
+    "Wikinews interviewed the sculptor Lena Berg about her new work.\n\n"
+    "How did the project start?\n\n"
+    "It started with a drawing. I think it grew from there.\n\n"
+    "Lena Berg in her studio. Image: Wikinews.\n\n"
+    "Do you think the city will buy it?\n\n"
+    "They have said they want it, but nothing is signed."
+)
+
+
+def test_every_answer_paragraph_of_an_interview_is_a_claim_of_the_interviewee(nlp):
+    claims = claims_of(nlp, TRANSCRIPT)
+    contents = [part(TRANSCRIPT, c, "content") for c in claims]
+    assert contents == [
+        "It started with a drawing. I think it grew from there",
+        "They have said they want it, but nothing is signed",
+    ]
+    for claim in claims:
+        assert claim.cue_kind == CueKind.INTERVIEW and claim.cue_start is None and claim.source_start is None
+        assert (claim.source_text, claim.source_kind) == ("Lena Berg", PERSON)
+
+
+def test_an_article_quoting_one_question_is_not_a_transcript(nlp):
+    text = "The mayor opened the bridge.\n\nWho will pay for it?\n\nThe council has not decided yet."
+    assert claims_of(nlp, text) == []

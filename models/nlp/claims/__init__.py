@@ -30,13 +30,14 @@ from models.nlp.claims.attributions import adverb_drafts, attribution_drafts, re
 from models.nlp.claims.certainty import certainty_of, unconfirmed_sents
 from models.nlp.claims.context import Context, build_context
 from models.nlp.claims.drafts import Draft
+from models.nlp.claims.interviews import within_answers
 from models.nlp.claims.lexicon import Lexicon, claim_matchers, load_lexicon
-from models.nlp.claims.quotations import continued_quotes, find_quotations
+from models.nlp.claims.quotations import content_chars, continued_quotes, find_quotations
 from models.nlp.claims.settle import settle_draft, trimmed_chars, unique, without_nested
 from models.nlp.claims.sources import Mention, describe_source, source_head, source_range
 from models.nlp.claims.verbs import verb_drafts
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 CLAIMS_ORIGIN = f"rules:claims@{RULES_VERSION}"
 
 __all__ = [
@@ -61,7 +62,7 @@ def suggest_claims(doc: Doc, doc_id: int) -> list[Claim]:
     drafts = without_nested(ctx, drafts)
     drafts += [d for d in (settle_draft(ctx, d) for d in adverb_drafts(ctx, drafts)) if d is not None]
     drafts += list(continued_quotes(ctx, drafts))
-    return _claims(ctx, drafts, doc_id)
+    return _claims(ctx, within_answers(ctx, drafts), doc_id)
 
 
 def _claims(ctx: Context, drafts: list[Draft], doc_id: int) -> list[Claim]:
@@ -76,7 +77,7 @@ def _claims(ctx: Context, drafts: list[Draft], doc_id: int) -> list[Claim]:
 
 
 def _claim(ctx: Context, draft: Draft, doc_id: int, history: list[Mention]) -> Claim | None:
-    content = trimmed_chars(ctx, draft.content)
+    content = content_chars(ctx, draft.content, split=draft.keeps_cue)
     if content[0] >= content[1]:
         return None
     cue = trimmed_chars(ctx, draft.cue) if draft.cue else (None, None)
@@ -88,8 +89,12 @@ def _claim(ctx: Context, draft: Draft, doc_id: int, history: list[Mention]) -> C
         cue_end=cue[1],
         status=Status.SUGGESTED,
         origin=CLAIMS_ORIGIN,
+        cue_kind=draft.kind,
+        claim_kind=draft.claim_kind,
     )
     if draft.source is None:
+        if draft.speaker is not None:
+            return replace(claim, source_text=draft.speaker[0], source_kind=draft.speaker[1])
         return claim
     head = source_head(draft.source)
     title = draft.source if head.i != draft.source.i else None

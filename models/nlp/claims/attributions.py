@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from models.annotation import ClaimKind, CueKind
 from models.nlp.claims.clauses import clause_end
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range, covers
@@ -34,7 +35,10 @@ def responsibility_drafts(ctx: Context) -> Iterator[Draft]:
             cue = doc[offset + cue_i]
             content = None if negated(cue) else _claimed_event(cue)
             if content is not None:
-                yield Draft(content, (cue.i, cue.i + 1), doc[offset + source_i], cue.i, priority=2)
+                yield Draft(
+                    content, (cue.i, cue.i + 1), doc[offset + source_i], cue.i, priority=2,
+                    kind=CueKind.RESPONSIBILITY, claim_kind=ClaimKind.RESPONSIBILITY,
+                )  # fmt: skip
 
 
 def _claimed_event(cue: Token) -> Range | None:
@@ -50,13 +54,15 @@ def _claimed_event(cue: Token) -> Range | None:
 def attribution_drafts(ctx: Context) -> Iterator[Draft]:
     """Attribution phrases ("according to X"): the source is X, the content the rest of
     the clause."""
-    for phrase in ctx.attributions:
+    phrases = [(p, CueKind.ACCORDING_TO) for p in ctx.attributions]
+    phrases += [(p, CueKind.NO_VERB) for p in ctx.no_verb_attributions]
+    for phrase, kind in phrases:
         source = child_with(phrase[-1], "pobj")
         if source is None:
             continue
         content = _clause_without(phrase.start, source.right_edge.i + 1, phrase[0], ctx.lex)
         if content is not None:
-            yield Draft(content, (phrase.start, phrase.end), source, phrase.start, priority=1)
+            yield Draft(content, (phrase.start, phrase.end), source, phrase.start, priority=1, kind=kind)
 
 
 def _clause_without(start: int, end: int, anchor: Token, lex: Lexicon) -> Range | None:
@@ -104,7 +110,10 @@ def adverb_drafts(ctx: Context, taken: list[Draft]) -> Iterator[Draft]:
         for child in verb.rights:
             if child.dep_ in ("conj", "advcl") and (subject_of(child) is not None or _has_cue(child, ctx)):
                 end = min(end, child.left_edge.i)
-        yield Draft((_clause_start(ctx, verb), end), (adverb.i, adverb.i + 1), None, adverb.i, keeps_cue=True)
+        yield Draft(
+            (_clause_start(ctx, verb), end), (adverb.i, adverb.i + 1), None, adverb.i, keeps_cue=True,
+            kind=CueKind.HEARSAY,
+        )  # fmt: skip
 
 
 def _clause_start(ctx: Context, verb: Token) -> int:

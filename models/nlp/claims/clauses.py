@@ -40,7 +40,10 @@ def _continues_outer(token: Token, head: Token, lex: Lexicon) -> bool:
     if token.dep_ not in ("conj", "advcl") or subject_of(token) is not None:
         return False
     if is_cue(token, lex):
-        return True
+        # "..., adding that X" reports again; "... and would respond" and "... and is
+        # believed to have fallen" (a passive) do not
+        passive = child_with(token, "auxpass", "nsubjpass") is not None
+        return not passive and child_with(token, "ccomp", "xcomp", "dobj", "parataxis") is not None
     return (
         token.dep_ == "conj"
         and token.head.i == head.i

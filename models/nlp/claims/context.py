@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from models.nlp.claims.drafts import Range
 from models.nlp.claims.lexicon import Lexicon, claim_matchers
-from models.nlp.claims.quotations import quote_ranges
+from models.nlp.claims.quotations import find_quotations, quote_ranges
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -23,10 +23,12 @@ class Context:
     text: str  # doc.text, which spaCy rebuilds on every access
     lex: Lexicon
     quotes: list[Range]  # token ranges inside quotation marks
+    quote_partner: dict[int, int]  # character position of a quotation mark -> its partner's
     cues: list[Token]
     adverb_cues: list[Token]
     hedges: set[int]
-    attributions: list[Span]
+    attributions: list[Span]  # "according to"
+    no_verb_attributions: list[Span]  # "in the words of"
     unconfirmed: list[Span]
     anonymous_sents: set[int]
     sent_of: list[int]
@@ -47,15 +49,18 @@ def build_context(doc: Doc, lex: Lexicon) -> Context:
     for label, start, end in [*matchers.tokens(doc), *matchers.phrases(doc)]:
         found.setdefault(doc.vocab.strings[label], []).append(doc[start:end])
     text = doc.text
+    pairs = find_quotations(text)
     return Context(
         doc=doc,
         text=text,
         lex=lex,
-        quotes=quote_ranges(doc, text),
+        quotes=quote_ranges(doc, pairs),
+        quote_partner={**dict(pairs), **{close: open_ for open_, close in pairs}},
         cues=[span[0] for span in found.get("CUE", ())],
         adverb_cues=[span[0] for span in found.get("ADVERB_CUE", ())],
         hedges={span.start for span in found.get("HEDGE", ())},
         attributions=found.get("ATTRIBUTION", []),
+        no_verb_attributions=found.get("NO_VERB", []),
         unconfirmed=found.get("UNCONFIRMED", []),
         anonymous_sents={sent_of[span.start] for span in found.get("ANONYMITY", ())},
         sent_of=sent_of,

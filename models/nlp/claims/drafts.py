@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from models.annotation import ClaimKind, CueKind, SourceKind
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -23,6 +25,9 @@ class Draft:
     denied: bool = False
     priority: int = 0
     keeps_cue: bool = False  # content may contain the cue ("was reportedly diverted")
+    kind: CueKind = CueKind.SPEECH
+    claim_kind: ClaimKind = ClaimKind.STATEMENT
+    speaker: tuple[str, SourceKind] | None = None  # who speaks when no source is in the text
 
 
 def covers(draft: Draft, i: int) -> bool:

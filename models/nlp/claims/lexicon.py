@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from models.annotation import CueKind
 from models.resources import RESOURCES
 
 if TYPE_CHECKING:
@@ -27,16 +28,20 @@ LEXICON_PATH = RESOURCES / "reporting_verbs.toml"
 class Lexicon:
     """The word lists of ``reporting_verbs.toml``."""
 
-    reporting: frozenset[str]
+    reporting: frozenset[str]  # every reporting verb, of every cue kind
+    kind_of: dict[str, CueKind]  # verbs of a cue kind other than speech
     nominal: frozenset[str]
     particle: dict[str, str]
     document_only: frozenset[str]
+    clause_also: frozenset[str]
+    call_particles: dict[str, frozenset[str]]
     no_infinitive: frozenset[str]
     recipient: frozenset[str]
     denial: frozenset[str]
     responsibility: frozenset[str]
     responsibility_objects: frozenset[str]
     attribution: tuple[str, ...]
+    no_verb_attribution: tuple[str, ...]
     attribution_heads: frozenset[str]  # first words: "according"
     adverb_cues: frozenset[str]
     anonymity: tuple[str, ...]
@@ -63,17 +68,26 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     pronouns = {
         word: group for group in ("person", "group", "thing") for word in sources[f"{group}_pronouns"]
     }
+    kind_of = {
+        verb: CueKind(kind)
+        for kind in ("question", "answer", "call", "evaluation", "attitude")
+        for verb in verbs[kind]
+    }
     return Lexicon(
-        reporting=words["reporting"],
+        reporting=words["reporting"] | frozenset(kind_of),
+        kind_of=kind_of,
         nominal=words["nominal"],
         particle=dict(verbs.get("particle", {})),
         document_only=words["document_only"],
+        clause_also=words["clause_also"],
+        call_particles={verb: frozenset(words) for verb, words in verbs["call_particles"].items()},
         no_infinitive=words["no_infinitive"],
         recipient=words["recipient"],
         denial=words["denial"],
         responsibility=words["responsibility"],
         responsibility_objects=words["responsibility_objects"],
         attribution=tuple(phrases["attribution"]),
+        no_verb_attribution=tuple(phrases["no_verb_attribution"]),
         attribution_heads=frozenset(phrase.split()[0] for phrase in phrases["attribution"]),
         adverb_cues=words["adverb_cues"],
         anonymity=tuple(phrases["anonymity"]),
@@ -126,6 +140,7 @@ def _build_matchers(vocab: Vocab, lex: Lexicon) -> ClaimMatchers:
     phrases = PhraseMatcher(vocab, attr="LOWER")
     for key, items in (
         ("ATTRIBUTION", lex.attribution),
+        ("NO_VERB", lex.no_verb_attribution),
         ("ANONYMITY", lex.anonymity),
         ("UNCONFIRMED", lex.unconfirmed),
     ):

@@ -56,9 +56,10 @@ def _letter_at(text: str, at: int) -> bool:
     return at < len(text) and text[at].isalpha()
 
 
-def quote_ranges(doc: Doc, text: str) -> list[Range]:
+def quote_ranges(doc: Doc, pairs: list[tuple[int, int]]) -> list[Range]:
+    """Token ranges inside the quotation marks of ``pairs`` (``find_quotations``)."""
     ranges = []
-    for opening, closing in find_quotations(text):
+    for opening, closing in pairs:
         span = doc.char_span(opening + 1, closing, alignment_mode="expand")
         if span is not None and len(span):
             ranges.append((span.start, span.end))
@@ -66,20 +67,39 @@ def quote_ranges(doc: Doc, text: str) -> list[Range]:
 
 
 def continued_quotes(ctx: Context, drafts: list[Draft]) -> Iterator[Draft]:
-    """A quotation that makes up a whole sentence right after a quoted claim continues
-    it: same source, no cue of its own."""
-    quoted = {ctx.sent_of[d.content[0]]: d for d in drafts if _is_quoted(ctx, d)}
+    """A quotation that makes up a whole sentence continues the claim of the sentence
+    before it in the same paragraph (same source, no cue of its own: 'Heald noted X.
+    "Y."'), and a quotation that makes up a whole paragraph continues a quoted claim at
+    the end of the paragraph before it."""
+    last_in: dict[int, Draft] = {}  # sentence -> the last draft with a source in it
+    for draft in sorted(drafts, key=lambda d: d.anchor):
+        if draft.source is not None:
+            last_in[ctx.sent_of[draft.anchor]] = draft
     for start, end in ctx.quotes:
         sent = ctx.sent_of[start]
-        previous = quoted.get(sent - 1)
-        if previous is None or ctx.para_of[start] != ctx.para_of[previous.anchor]:
+        previous = last_in.get(sent - 1)
+        if previous is None or not _whole_sentence(ctx, start, end) or any(covers(d, start) for d in drafts):
             continue
-        if _whole_sentence(ctx, start, end) and not any(covers(d, start) for d in drafts):
-            yield Draft((start, end), None, previous.source, start)
+        same_paragraph = ctx.para_of[start] == ctx.para_of[previous.anchor]
+        if same_paragraph or (_whole_paragraph(ctx, start, end) and _is_quoted(ctx, previous)):
+            draft = Draft((start, end), None, previous.source, start)
+            last_in[ctx.sent_of[end - 1]] = draft
+            yield draft
+
+
+def _whole_paragraph(ctx: Context, start: int, end: int) -> bool:
+    """The quotation opens its paragraph and the paragraph ends with it."""
+    doc = ctx.doc
+    before = start - 2 < 0 or (doc[start - 2].is_space and "\n" in doc[start - 2].text)
+    after = end + 1 >= len(doc) or ctx.para_of[end + 1] != ctx.para_of[end - 1] or doc[end + 1].is_punct
+    return before and after
 
 
 def _is_quoted(ctx: Context, draft: Draft) -> bool:
-    return draft.content in ctx.quotes
+    """The draft's content is a quotation, or ends one."""
+    return any(
+        start <= draft.content[0] < end or start < draft.content[1] <= end for start, end in ctx.quotes
+    )
 
 
 def _whole_sentence(ctx: Context, start: int, end: int) -> bool:
@@ -108,3 +128,41 @@ def whole_quotation(ctx: Context, content: Range, cue: Range | None) -> Range:
 
 def is_frame_punct(token: Token) -> bool:
     return token.is_punct or (token.is_space and "\n" not in token.text)
+
+
+_QUOTE_CHARS = frozenset('"“”‘’«»')
+_EDGE_PUNCT = " \t\n.,;:-—–"  # dashes: a turn broken off ("-- but I have a chart --")
+
+
+def content_chars(ctx: Context, tokens: Range, split: bool = False) -> tuple[int, int]:
+    """Character range of a content: no edge white space or punctuation, no quotation
+    marks that enclose the whole content or have no partner inside it, and balanced
+    marks: a mark whose partner lies just outside (past punctuation) takes it in
+    ('insisted the count had been "transparent at every stage"'). ``split``: a quotation
+    split by its cue, whose inner marks stay as they are ('A," he said, "B')."""
+    doc, text, partner = ctx.doc, ctx.text, ctx.quote_partner
+    first, last = doc[tokens[0]].idx, doc[tokens[1] - 1].idx + len(doc[tokens[1] - 1])
+    changed = True
+    while changed and first < last:
+        changed = False
+        while first < last and text[first] in _EDGE_PUNCT:
+            first += 1
+        while last > first and text[last - 1] in _EDGE_PUNCT:
+            last -= 1
+        if first >= last:
+            break
+        if partner.get(first) == last - 1:
+            first, last, changed = first + 1, last - 1, True
+        elif text[first] in _QUOTE_CHARS and not first < partner.get(first, -1) < last:
+            first, changed = first + 1, True
+        elif text[last - 1] in _QUOTE_CHARS and not first <= partner.get(last - 1, last) < last - 1:
+            last, changed = last - 1, True
+    if split:
+        return (first, last)
+    for at in [i for i in range(first, last) if text[i] in _QUOTE_CHARS]:
+        other = partner.get(at)
+        if other is not None and other >= last and not text[last:other].strip(_EDGE_PUNCT):
+            last = other + 1
+        elif other is not None and other < first and not text[other + 1 : first].strip(_EDGE_PUNCT):
+            first = other
+    return (first, last)

@@ -46,9 +46,16 @@ def settle_draft(ctx: Context, draft: Draft) -> Draft | None:
     return replace(draft, content=content)
 
 
+_OPENING_BRACKETS = frozenset({"[", "("})  # "[Warhol] liked", an editor's insertion
+
+
 def _strip_mark(doc: Doc, content: Range) -> Range:
     start, end = content
-    while start < end - 1 and (_is_complementiser(doc[start]) or doc[start].is_punct or doc[start].is_space):
+    while start < end - 1 and (
+        _is_complementiser(doc[start])
+        or (doc[start].is_punct and doc[start].text not in _OPENING_BRACKETS)
+        or doc[start].is_space
+    ):
         start += 1
     return (start, end)
 

@@ -51,3 +51,8 @@ def skip_back_punct(doc: Doc, i: int, first: int) -> int:
 
 def is_plural(head: Token) -> bool:
     return head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
+
+
+def is_document(head: Token, lex: Lexicon) -> bool:
+    """The noun names a text or data: "the report", "a new poll", "records"."""
+    return head.lower_ in lex.document or head.lemma_.lower() in lex.document

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from models.annotation import ClaimKind, CueKind
 from models.nlp.claims.clauses import clause_end, without_medium
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range
@@ -19,6 +20,7 @@ from models.nlp.claims.syntax import (
     child_with,
     has_that,
     is_cue,
+    is_document,
     negated,
     skip_back_punct,
     subject_of,
@@ -32,6 +34,16 @@ _CONTENT_DEPS = ("ccomp", "parataxis", "xcomp")
 
 
 _QUESTION_MARKS = frozenset({"whether", "if"})
+# Kinds whose verbs report nothing when passive or with a passive infinitive.
+# What may stand between a reporting clause and the rest of the quotation it splits
+# ('"A," he said, "B."'); after a period the quotation is a new sentence and a claim of its own.
+_SPLITTING_PUNCT = frozenset({",", "—", "–", '"', "“", "‘", "«"})
+_ADDRESSEE = frozenset({"you"})
+_FIRST_PERSON = frozenset({"i", "we"})
+_INTENT_KINDS = frozenset({CueKind.ATTITUDE, CueKind.CALL, CueKind.QUESTION})
+# Prepositions after an object that belong to the content: "accused [X of Y]",
+# "characterised [X as Y]", "rates [X among Y]".
+_OBJECT_PREPOSITIONS = frozenset({"of", "for", "over", "as", "among"})
 
 
 def _source_of(verb: Token, lex: Lexicon) -> Token | None:
@@ -86,8 +98,43 @@ def verb_drafts(ctx: Context) -> Iterator[Draft]:
         # "did not deny" admits rather than denies
         denied = negated(verb) != (verb.lemma_.lower() in ctx.lex.denial)
         source = _source_of(verb, ctx.lex)
+        kind, claim_kind = _kinds(verb, source, ctx.lex)
+        if not _states(kind, verb, source):
+            continue
         for content in _contents_of(verb, ctx):
-            yield Draft(content, (verb.i, verb.i + 1), source, verb.i, denied, keeps_cue=_raised(verb))
+            # a raised passive or a split quotation holds its cue
+            inside = content[0] <= verb.i < content[1]
+            yield Draft(
+                content, (verb.i, verb.i + 1), source, verb.i, denied, keeps_cue=inside,
+                kind=kind, claim_kind=claim_kind,
+            )  # fmt: skip
+
+
+def _states(kind: CueKind, verb: Token, source: Token | None) -> bool:
+    """Whether a source states something: not the reader or interviewer addressed ("do
+    you think"), and an attitude only as a source's stated position, not the speaker's
+    own musing inside a quotation ("I think")."""
+    if source is not None and source.lower_ in _ADDRESSEE:
+        return False
+    if kind == CueKind.ATTITUDE:
+        return source is None or source.lower_ not in _FIRST_PERSON
+    return True
+
+
+def _kinds(verb: Token, source: Token | None, lex: Lexicon) -> tuple[CueKind, ClaimKind]:
+    """The cue kind of a reporting verb (its word list; "ask" with an infinitive is a
+    call; a document as the source makes evidence) and whether it claims responsibility
+    ("claimed responsibility for")."""
+    lemma = verb.lemma_.lower()
+    obj = child_with(verb, "dobj")
+    if lemma in lex.responsibility and obj is not None and obj.lower_ in lex.responsibility_objects:
+        return CueKind.RESPONSIBILITY, ClaimKind.RESPONSIBILITY
+    if lex.kind_of.get(lemma) == CueKind.QUESTION and child_with(verb, "xcomp") is not None:
+        return CueKind.CALL, ClaimKind.STATEMENT
+    kind = lex.kind_of.get(lemma, CueKind.SPEECH)
+    if kind == CueKind.SPEECH and source is not None and is_document(source, lex):
+        return CueKind.EVIDENCE, ClaimKind.STATEMENT
+    return kind, ClaimKind.STATEMENT
 
 
 def _reports_speech(verb: Token, lex: Lexicon) -> bool:
@@ -97,10 +144,26 @@ def _reports_speech(verb: Token, lex: Lexicon) -> bool:
     particle = lex.particle.get(lemma)
     if particle is not None and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
         return False
+    if lex.kind_of.get(lemma) in _INTENT_KINDS and _passive_complement(verb):
+        return False  # "is believed to have fled" (a hedge), "asked not to be named"
+    if lemma in lex.call_particles and not any(
+        c.dep_ in ("prep", "prt") and c.lower_ in lex.call_particles[lemma] for c in verb.children
+    ):
+        return False  # "called him a liar"
     if lemma in lex.document_only:
         source = _source_of(verb, lex)
-        return source is not None and source.lower_ in lex.document
+        if lemma in lex.clause_also and child_with(verb, "ccomp") is not None:
+            return True
+        return source is not None and is_document(source, lex)
     return True
+
+
+def _passive_complement(verb: Token) -> bool:
+    """The verb is passive, or its infinitive is: "was believed to", "asked not to be named"."""
+    if child_with(verb, "nsubjpass", "auxpass") is not None:
+        return True
+    clause = child_with(verb, "xcomp")
+    return clause is not None and child_with(clause, "auxpass") is not None
 
 
 def _raised(verb: Token) -> bool:
@@ -112,16 +175,46 @@ def _raised(verb: Token) -> bool:
 def _contents_of(verb: Token, ctx: Context) -> list[Range]:
     """What ``verb`` reports: one range per coordinated "that"-clause, none when it asks
     ("did not say whether") or reports nothing."""
-    clause = _complement(verb, ctx.lex)
+    lex = ctx.lex
+    quoted = _quoted_content(verb, ctx)
+    if quoted is not None and quoted[0] < verb.i < quoted[1]:
+        return [quoted]  # a quotation split by its cue
+    called = _called_content(verb, lex)
+    if called is not None:
+        return [called]
+    clause = _complement(verb, lex)
     if clause is not None:
         if _asks(verb, clause):
-            return []
+            if lex.kind_of.get(verb.lemma_.lower()) != CueKind.QUESTION:
+                return []
+            return [(clause.left_edge.i, clause_end(clause, lex))]
         if _raised(verb):
-            return [(child_with(verb, "nsubjpass").left_edge.i, clause_end(clause, ctx.lex))]
-        return _split_that_clauses(clause, ctx.lex)
+            return [(child_with(verb, "nsubjpass").left_edge.i, clause_end(clause, lex))]
+        contents = _split_that_clauses(clause, lex)
+        addressee = child_with(verb, "dobj")
+        if clause.dep_ == "xcomp" and addressee is not None and addressee.i < clause.i:
+            contents[0] = (addressee.left_edge.i, contents[0][1])  # "urged [X to Y]"
+        return contents
     found = _governing_content(verb, ctx.lex) or _nominal_content(verb, ctx.lex)
-    found = found or _quoted_content(verb, ctx)
+    found = found or quoted
     return [found] if found else []
+
+
+def _called_content(verb: Token, lex: Lexicon) -> Range | None:
+    """What a call asks for: "called on [X to Y]", "called for [X]"."""
+    particles = lex.call_particles.get(verb.lemma_.lower())
+    if particles is None:
+        return None
+    for child in verb.children:
+        if child.lower_ not in particles:
+            continue
+        target = child_with(child, "pobj") if child.dep_ == "prep" else child_with(verb, "dobj")
+        if target is None:
+            continue
+        wanted = child_with(verb, "xcomp") or child_with(target, "acl", "relcl", "xcomp")
+        end = target.right_edge.i + 1 if wanted is None else clause_end(wanted, lex)
+        return (target.left_edge.i, max(end, target.right_edge.i + 1))
+    return None
 
 
 def _asks(verb: Token, clause: Token) -> bool:
@@ -209,19 +302,25 @@ def _nominal_content(verb: Token, lex: Lexicon) -> Range | None:
         return (target.left_edge.i, target.right_edge.i + 1) if target is not None else None
     end = without_medium(obj, lex)
     for prep in verb.rights:
-        if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in ("of", "for", "over"):
+        if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in _OBJECT_PREPOSITIONS:
             end = max(end, prep.right_edge.i + 1)
     return (obj.left_edge.i, end)
 
 
 def _quoted_content(verb: Token, ctx: Context) -> Range | None:
-    """A quotation right before the reporting clause ('"...," he said') or right after
-    the verb and a colon or comma ('he said: "..."')."""
+    """A quotation right before the reporting clause ('"...," he said'), with its
+    continuation when the clause splits it ('"A," he said, "B."'), or right after the
+    verb and a colon or comma ('he said: "..."')."""
     doc = ctx.doc
     source = _source_of(verb, ctx.lex)
     clause_start = min(verb.i, source.left_edge.i if source is not None else verb.i)
-    for start, end in ctx.quotes:
+    clause_end_ = max(verb.i, source.right_edge.i if source is not None else verb.i) + 1
+    for number, (start, end) in enumerate(ctx.quotes):
         if end <= clause_start and all(is_frame_punct(t) for t in doc[end:clause_start]):
+            resumed = ctx.quotes[number + 1] if number + 1 < len(ctx.quotes) else None
+            gap = doc[clause_end_ : resumed[0]] if resumed is not None else ()
+            if resumed is not None and all(t.text in _SPLITTING_PUNCT or t.text == " " for t in gap):
+                return (start, resumed[1])  # '"A," he said, "B."': one claim
             return (start, end)
         if start > verb.i:
             gap = doc[verb.i + 1 : start]
