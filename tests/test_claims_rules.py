@@ -438,7 +438,7 @@ def test_pronoun_source_continues_a_quotation(nlp):
         ("The opposition rejected preliminary results, the party said.", Certainty.ASSERTED),
         ("The governor denied that funds had been misused.", Certainty.DENIED),
         ("The mayor did not confirm that the roads would reopen.", Certainty.DENIED),
-        ("The minister did not deny that she had met the envoy.", Certainty.ASSERTED),
+        ("The minister did not deny that she had met the envoy.", Certainty.HEDGED),
         ("The ministry dismissed claims that the dam had burst.", Certainty.DENIED),
     ],
 )
@@ -670,3 +670,33 @@ def test_every_answer_paragraph_of_an_interview_is_a_claim_of_the_interviewee(nl
 def test_an_article_quoting_one_question_is_not_a_transcript(nlp):
     text = "The mayor opened the bridge.\n\nWho will pay for it?\n\nThe council has not decided yet."
     assert claims_of(nlp, text) == []
+
+
+def test_interview_answers_are_asserted_and_an_unnamed_interviewee_is_anonymous(nlp):
+    text = (
+        "Wikinews interviewed the owners of a small bakery.\n\n"
+        "How did you start?\n\n"
+        "We may have been lucky. The rent was low then.\n\n"
+        "Would you do it again?\n\n"
+        "Probably, but we would not open in this street."
+    )
+    claims = claims_of(nlp, text)
+    assert [c.certainty for c in claims] == [Certainty.ASSERTED, Certainty.ASSERTED]
+    assert {(c.source_text, c.source_kind) for c in claims} == {("", ANONYMOUS)}
+
+
+# --- Parses the rules repair ---------------------------------------------------------------------
+
+
+def test_that_clause_read_as_a_determiner(nlp):
+    text = "Wilkins observed that the 2007 starting date of the program coincided with the anniversary."
+    claim = only_claim(nlp, text)
+    assert part(text, claim, "content") == (
+        "the 2007 starting date of the program coincided with the anniversary"
+    )
+
+
+def test_as_clause_frames_the_report(nlp):
+    text = "As Heald told reporters, ozone levels have dropped since 1980."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "ozone levels have dropped since 1980", "told", "Heald", PERSON)

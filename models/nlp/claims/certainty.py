@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-from models.annotation import Certainty
+from models.annotation import Certainty, CueKind
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range
 from models.nlp.claims.sources import source_range
@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 def certainty_of(ctx: Context, draft: Draft, unconfirmed_sents: set[int]) -> Certainty:
     if ctx.sent_of[draft.anchor] in unconfirmed_sents:
         return Certainty.UNCONFIRMED
+    if draft.hedged:
+        return Certainty.HEDGED
     if draft.denied:
         return Certainty.DENIED
-    if _hedged(ctx, draft):
+    # an interview answer is the interviewee's own word: a "may" in one of its sentences
+    # qualifies that sentence, not the answer
+    if draft.kind != CueKind.INTERVIEW and _hedged(ctx, draft):
         return Certainty.HEDGED
     return Certainty.ASSERTED
 

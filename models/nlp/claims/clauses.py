@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 
-_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
 # Prepositions whose phrase after a comma belongs to the reporting, not the report:
@@ -47,7 +47,7 @@ def _continues_outer(token: Token, head: Token, lex: Lexicon) -> bool:
     return (
         token.dep_ == "conj"
         and token.head.i == head.i
-        and token.tag_ in _FINITE
+        and token.tag_ in FINITE
         and any(c.dep_ == "aux" for c in head.children)
     )
 

@@ -23,6 +23,7 @@ class Draft:
     source: Token | None  # head of the source noun phrase
     anchor: int  # a token of the reporting clause (sentence, paragraph)
     denied: bool = False
+    hedged: bool = False  # "did not deny that": admitted, not asserted
     priority: int = 0
     keeps_cue: bool = False  # content may contain the cue ("was reportedly diverted")
     kind: CueKind = CueKind.SPEECH

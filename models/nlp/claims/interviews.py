@@ -12,7 +12,6 @@ source span; its speaker is the interviewee, the first person the introduction n
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from models.annotation import CueKind, SourceKind
@@ -82,15 +81,13 @@ def _is_caption(ctx: Context, paragraph: Range) -> bool:
     return not any(t.pos_ in ("VERB", "AUX") for t in ctx.doc[paragraph[0] : paragraph[1]])
 
 
-def _interviewee(ctx: Context, first_question: int) -> tuple[str, SourceKind] | None:
-    """The first person named before the first question, else the person named most."""
-    people = [e for e in ctx.doc.ents if e.label_ == "PERSON"]
-    before = [e for e in people if e.end <= first_question]
-    if before:
-        return before[0].text, SourceKind.NAMED_PERSON
-    if people:
-        return Counter(e.text for e in people).most_common(1)[0][0], SourceKind.NAMED_PERSON
-    return None
+def _interviewee(ctx: Context, first_question: int) -> tuple[str, SourceKind]:
+    """The first person named before the first question; without one, the interviewee
+    is not named (a group: "the owners of a dungeon")."""
+    named = next((e for e in ctx.doc.ents if e.label_ == "PERSON" and e.end <= first_question), None)
+    if named is None:
+        return "", SourceKind.ANONYMOUS_OFFICIAL
+    return named.text, SourceKind.NAMED_PERSON
 
 
 def within_answers(ctx: Context, drafts: list[Draft]) -> list[Draft]:

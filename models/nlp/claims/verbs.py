@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from models.annotation import ClaimKind, CueKind
-from models.nlp.claims.clauses import clause_end, without_medium
+from models.nlp.claims.clauses import FINITE, clause_end, without_medium
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range
 from models.nlp.claims.lexicon import Lexicon
@@ -95,8 +95,9 @@ def verb_drafts(ctx: Context) -> Iterator[Draft]:
     for verb in ctx.cues:
         if ctx.in_quote(verb.i) or not _reports_speech(verb, ctx.lex):
             continue
-        # "did not deny" admits rather than denies
-        denied = negated(verb) != (verb.lemma_.lower() in ctx.lex.denial)
+        # "did not deny" admits rather than denies, and only half-heartedly
+        denial = verb.lemma_.lower() in ctx.lex.denial
+        denied, admitted = negated(verb) != denial, negated(verb) and denial
         source = _source_of(verb, ctx.lex)
         kind, claim_kind = _kinds(verb, source, ctx.lex)
         if not _states(kind, verb, source):
@@ -105,8 +106,8 @@ def verb_drafts(ctx: Context) -> Iterator[Draft]:
             # a raised passive or a split quotation holds its cue
             inside = content[0] <= verb.i < content[1]
             yield Draft(
-                content, (verb.i, verb.i + 1), source, verb.i, denied, keeps_cue=inside,
-                kind=kind, claim_kind=claim_kind,
+                content, (verb.i, verb.i + 1), source, verb.i, denied, hedged=admitted,
+                keeps_cue=inside, kind=kind, claim_kind=claim_kind,
             )  # fmt: skip
 
 
@@ -196,8 +197,24 @@ def _contents_of(verb: Token, ctx: Context) -> list[Range]:
             contents[0] = (addressee.left_edge.i, contents[0][1])  # "urged [X to Y]"
         return contents
     found = _governing_content(verb, ctx.lex) or _nominal_content(verb, ctx.lex)
-    found = found or quoted
+    found = found or quoted or _that_clause_misparsed(verb)
     return [found] if found else []
+
+
+def _that_clause_misparsed(verb: Token) -> Range | None:
+    """ "observed that the date ... coincided with ...", parsed with "that" as the
+    determiner of an object: when "that" follows the verb and a finite verb comes later in
+    the sentence, the content runs from after "that" to the end of the sentence."""
+    doc, sent = verb.doc, verb.sent
+    if (
+        verb.i + 2 >= sent.end
+        or doc[verb.i + 1].lower_ != "that"
+        or doc[verb.i + 1].dep_ not in ("det", "mark")
+    ):
+        return None
+    if not any(t.tag_ in FINITE or t.tag_ == "MD" for t in doc[verb.i + 3 : sent.end]):
+        return None
+    return (verb.i + 2, sent.end)
 
 
 def _called_content(verb: Token, lex: Lexicon) -> Range | None:
@@ -272,9 +289,14 @@ def _split_that_clauses(clause: Token, lex: Lexicon) -> list[Range]:
 
 def _governing_content(verb: Token, lex: Lexicon) -> Range | None:
     """A reporting clause parsed under the reported one ("The talks failed, a diplomat
-    said" as parataxis, ccomp, or a conjunct after a comma): the content is the clause
-    before the reporting one."""
+    said" as parataxis, ccomp, or a conjunct after a comma; "as X told Y"): the content is
+    the clause the reporting one frames."""
     head = verb.head
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        # "As Heald told the Post, ozone has dropped": the clause the "as" clause frames
+        if verb.i < head.i:
+            return (verb.right_edge.i + 1, clause_end(head, lex))
+        return (head.left_edge.i, verb.left_edge.i)
     if head.i >= verb.i or is_cue(head, lex):
         return None
     if verb.dep_ == "conj":
