@@ -33,8 +33,11 @@ FORMAT_TEXT = {
     "jsonl": "Prodigy-style JSONL (.jsonl)",
     "conll": "CoNLL-2003 IOB (.conll)",
     "claims": "Claims JSONL (.jsonl)",
+    "entities": "Canonical entities JSONL (.jsonl)",
+    "patterns": "spaCy EntityRuler patterns from entity names and aliases (.jsonl)",
 }
-SUFFIX = {"spacy": ".spacy", "jsonl": ".jsonl", "conll": ".conll", "claims": ".claims.jsonl"}
+SUFFIX = {"spacy": ".spacy", "jsonl": ".jsonl", "conll": ".conll", "claims": ".claims.jsonl",
+          "entities": ".entities.jsonl", "patterns": ".patterns.jsonl"}  # fmt: skip
 
 
 class ExportDialog(QDialog):

@@ -873,6 +873,7 @@ class EntityStore:
         source span's accepted link)."""
         ids = list(claim_ids)
         found: dict[int, Entity] = {}
+        entities: dict[int, Entity] = {}
         for first in range(0, len(ids), 500):
             chunk = ids[first : first + 500]
             for claim_id, entity_id in self.db.execute(
@@ -883,7 +884,9 @@ class EntityStore:
                 chunk,
             ):
                 if entity_id is not None:
-                    found[claim_id] = self.get(entity_id)
+                    if entity_id not in entities:
+                        entities[entity_id] = self.get(entity_id)
+                    found[claim_id] = entities[entity_id]
         return found
 
 

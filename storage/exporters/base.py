@@ -28,7 +28,10 @@ from models.document import DocStatus, Document
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain, is_database_file
 
-FORMATS = ("spacy", "jsonl", "conll", "claims")
+FORMATS = ("spacy", "jsonl", "conll", "claims", "entities", "patterns")
+# Formats of the canonical entities themselves, written from the repository in one pass
+# (storage/exporters/entities.py) rather than document by document.
+ENTITY_FORMATS = ("entities", "patterns")
 STATUS_CHOICES = ("accepted", "all")
 DOCS_CHOICES = ("all", "done")
 PROGRESS_EVERY = 25
@@ -171,7 +174,7 @@ class ExportReport:
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.spans_by_status.items()))
         lines.append(f"spans: {total}" + (f" ({statuses})" if statuses else ""))
         lines.extend(f"  {label:<14}{count:>8}" for label, count in sorted(self.spans_by_label.items()))
-        if self.format in ("spacy", "conll"):
+        if self.format in ("spacy", "conll", *ENTITY_FORMATS):
             lines.append(f"entities: {self.entities}")
         if self.format in ("jsonl", "claims"):
             lines.append(f"claims: {self.claims}")
@@ -315,6 +318,13 @@ def _export(
         report.removed.extend(remove_stale_temp_files(folder))
     files = {role: AtomicFile(path) for role, path in options.targets().items()}
     try:
+        if options.format in ENTITY_FORMATS:
+            from storage.exporters.entities import write_entities
+
+            write_entities(repo, options.format, files["main"], report)
+            files["main"].commit()
+            report.files.append(files["main"].target)
+            return report
         writer = _make_writer(options, files, report, repo)
         with closing(writer):
             unreadable = report.unreadable if repo.damage else None
@@ -366,18 +376,20 @@ def _make_writer(
             doc_status = options.doc_status
             doc_ids = repo.document_ids(doc_status.value if doc_status else None)
             dev_ids = dev_split(doc_ids, options.dev_fraction, options.seed)
-        return SpacyWriter(files, report, dev_ids, with_all_statuses=options.status == "all")
+        return SpacyWriter(
+            files, report, dev_ids, with_all_statuses=options.status == "all", links=repo.entities
+        )
     if options.format == "jsonl":
         from storage.exporters.jsonl import JsonlWriter
 
-        return JsonlWriter(files["main"], report)
+        return JsonlWriter(files["main"], report, links=repo.entities)
     if options.format == "conll":
         from storage.exporters.conll import ConllWriter
 
         return ConllWriter(files["main"], report)
     from storage.exporters.claims import ClaimsWriter
 
-    return ClaimsWriter(files["main"], report)
+    return ClaimsWriter(files["main"], report, links=repo.entities)
 
 
 def dev_split(doc_ids: list[int], fraction: float, seed: int) -> set[int]:

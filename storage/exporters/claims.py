@@ -6,16 +6,22 @@ Each claim: ``content``, ``cue`` and ``source`` as ``{start, end, text}`` (or nu
 resolved: the linked entity, else the free-text name, else the source mention),
 ``source_kind``, ``certainty``, ``cue_kind`` (what kind of attribution: speech, evidence,
 call, ...; null when not stated), ``claim_kind`` (statement or responsibility), ``status``,
-``origin``, ``annotator``, ``note``, ``created``.
+``origin``, ``annotator``, ``note``, ``created``, and ``source_entity`` (the canonical
+entity of the source, ``{id, kb_id, name, label}``, through a direct link or the source
+span's accepted link; null when unlinked).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.annotation import Certainty, Claim, ClaimKind, CueKind, SourceKind, Span, Status
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
+
+if TYPE_CHECKING:
+    from models.entities import Entity
+    from storage.entities import EntityStore
 
 
 def text_part(text: str, start: int | None, end: int | None) -> dict[str, Any] | None:
@@ -64,10 +70,18 @@ def dumps(record: dict[str, Any]) -> str:
     return line.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+def source_entity(entity: Entity | None) -> dict[str, Any] | None:
+    """The canonical entity of a claim's source as exported (or None when unlinked)."""
+    if entity is None:
+        return None
+    return {"id": entity.id, "kb_id": entity.kb_id, "name": entity.name, "label": entity.label}
+
+
 class ClaimsWriter:
-    def __init__(self, file: AtomicFile, report: ExportReport) -> None:
+    def __init__(self, file: AtomicFile, report: ExportReport, links: EntityStore | None = None) -> None:
         self.report = report
         self.out = file.open("w")
+        self.links = links  # canonical entities: each claim's source entity
 
     def add(self, item: ExportItem) -> None:
         document, _spans, claims, linked = item
@@ -77,6 +91,9 @@ class ClaimsWriter:
             "text": document.text,
             "claims": [claim_record(claim, document.text, linked) for claim in claims],
         }
+        sources = self.links.claim_entities([c.id for c in claims]) if self.links is not None else {}
+        for claim, exported in zip(claims, record["claims"], strict=True):
+            exported["source_entity"] = source_entity(sources.get(claim.id))
         self.report.claims += len(claims)
         self.out.write(dumps(record) + "\n")
 

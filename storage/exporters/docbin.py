@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.tokens import Span as TokenSpan
 
+    from storage.entities import EntityStore
+
 COPY_CHUNK = 1 << 20
 SPAN_GROUPS = {Status.ACCEPTED: "sc", Status.SUGGESTED: "suggested", Status.REJECTED: "rejected"}
 
@@ -138,8 +140,10 @@ class SpacyWriter:
         report: ExportReport,
         dev_ids: set[int],
         with_all_statuses: bool,
+        links: EntityStore | None = None,
     ) -> None:
         self.report = report
+        self.links = links  # canonical entities: an accepted link becomes the entity's kb_id
         self.tokenize = ExportTokenizer()
         self.dev_ids = dev_ids
         self.with_all_statuses = with_all_statuses
@@ -166,7 +170,10 @@ class SpacyWriter:
 
         doc = self.tokenize(document)
         groups: dict[Status, list[TokenSpan]] = {status: [] for status in SPAN_GROUPS}
+        kb = self.links.accepted_links([s.id for s in spans if s.id is not None]) if self.links else {}
         for span, token_span in align(doc, document, spans, self.report, "left out of the DocBin"):
+            if token_span is not None and span.id in kb:
+                token_span.kb_id_ = kb[span.id].kb_id  # doc.ents keeps it: ent.kb_id_
             if token_span is not None:
                 groups[Status(span.status)].append(token_span)
                 self.report.count_span(span)

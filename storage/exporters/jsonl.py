@@ -33,11 +33,13 @@ from models.annotation import (
 from models.document import DocStatus, Document
 from storage.exporters.alignment import ExportTokenizer, align, misalignment_reason
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
-from storage.exporters.claims import claim_record, dumps
+from storage.exporters.claims import claim_record, dumps, source_entity
 from storage.repository import Repository
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from storage.entities import EntityStore
 
 # Origin of annotations read from a JSONL file that does not say where they came from.
 IMPORTED = "import:jsonl"
@@ -45,15 +47,19 @@ _META_KEYS = ("doc_id", "title", "source", "published")
 
 
 class JsonlWriter:
-    def __init__(self, file: AtomicFile, report: ExportReport) -> None:
+    def __init__(self, file: AtomicFile, report: ExportReport, links: EntityStore | None = None) -> None:
         self.report = report
         self.tokenize = ExportTokenizer()
         self.out = file.open("w")
+        self.links = links  # canonical entities: accepted links give spans a kb_id
 
     def add(self, item: ExportItem) -> None:
         document, spans, claims, linked = item
         tokens = self.tokenize(document)
-        self.out.write(dumps(task_record(document, tokens, spans, claims, linked, self.report)) + "\n")
+        record = task_record(document, tokens, spans, claims, linked, self.report)
+        if self.links is not None:
+            add_entity_links(record, spans, claims, self.links)
+        self.out.write(dumps(record) + "\n")
 
     def finish(self) -> None:
         """Lines are complete as written."""
@@ -100,6 +106,21 @@ def task_record(
         "_input_hash": input_hash,
         "_task_hash": murmur(json.dumps([input_hash, task_key], ensure_ascii=False)),
     }
+
+
+def add_entity_links(
+    record: dict[str, Any], spans: list[Span], claims: list[Claim], links: EntityStore
+) -> None:
+    """Canonical entities into a task: ``kb_id`` on each span with an accepted link (the
+    key spaCy's entity linker and Prodigy's ``kb_id`` use), ``source_entity`` on each
+    claim whose source is linked."""
+    kb = links.accepted_links([s.id for s in spans if s.id is not None])
+    for span, span_record in zip(spans, record["spans"], strict=True):
+        if span.id in kb:
+            span_record["kb_id"] = kb[span.id].kb_id
+    sources = links.claim_entities([c.id for c in claims if c.id is not None])
+    for claim, exported in zip(claims, record["claims"], strict=True):
+        exported["source_entity"] = source_entity(sources.get(claim.id))
 
 
 def span_records(tokens: Doc, document: Document, spans: list[Span], report: ExportReport) -> list[dict]:
