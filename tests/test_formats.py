@@ -371,3 +371,29 @@ def test_import_options_as_suggestions_in_records(tmp_path):
     finally:
         repo.close()
     assert [(s.text, str(s.status), s.origin) for s in spans] == [("Oslo", "suggested", "import:doccano")]
+
+
+def test_brat_lines_that_cannot_be_read_are_named_and_the_rest_imports(tmp_path):
+    (tmp_path / "a.txt").write_text("Anna Berg met Oslo officials.\n", encoding="utf-8")
+    (tmp_path / "a.ann").write_text(
+        "T1\tPERSON 0 9\tAnna Berg\n"
+        "T2\tGPE 14 18\tOsl0\n"  # the stated text is not the document's
+        "T3\tORG 14 99\tOslo officials\n"  # outside the text
+        "T4\tGPE 14 18\tOslo\n"
+        "T5\tORG 14, 28\tOslo officials\n"  # malformed offsets
+        "R1\tMet Arg1:T1 Arg2:T4\n",  # a relation that is not a claim
+        encoding="utf-8",
+    )
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        report = import_paths(repo, [tmp_path / "a.txt"])
+        spans = [(s.label, s.text) for s in repo.spans(repo.document_ids()[0])]
+    finally:
+        repo.close()
+    assert spans == [("PERSON", "Anna Berg"), ("GPE", "Oslo")]
+    assert [p.message for p in report.warnings] == [
+        "line 2: T2 text 'Osl0' does not match the document's 'Oslo' at 14 18; skipped",
+        "line 3: T3 offsets 14 99 are outside the text (0-30); skipped",
+        "line 5: T5 offsets '14, 28' are not 'START END' pairs; skipped",
+        "events/relations without a Content role not imported: R1",
+    ]

@@ -70,7 +70,7 @@ def _parse(doc: SourceDocument, annotations: str) -> SourceDocument:
                 bounds[ident] = _text_bound(fields, doc, number)
             elif ident.startswith(("E", "R")):
                 links[ident] = _link(fields[1])
-            elif ident.startswith("A") or ident.startswith("M"):
+            elif ident.startswith(("A", "M")):
                 kind, target, *value = fields[1].split()
                 attributes.setdefault(target, {})[kind.lower()] = value[0] if value else "true"
             elif ident.startswith("#") and len(fields) >= 3:
@@ -121,6 +121,11 @@ def _link(body: str) -> tuple[str, dict[str, str]]:
 def _claims_and_spans(doc, bounds, links, attributes, notes) -> None:
     parts: set[str] = set()  # T ids used as content, cue or trigger
     claims: list[tuple[str, dict[str, str]]] = []
+    without_content = sorted(ident for ident, (_, roles) in links.items() if "content" not in roles)
+    if without_content:
+        doc.warnings.append(
+            f"events/relations without a Content role not imported: {', '.join(without_content)}"
+        )
     for ident, (trigger, roles) in links.items():
         if "content" not in roles:
             continue
