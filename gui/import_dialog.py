@@ -33,7 +33,7 @@ from storage.importers import ImportReport, import_paths
 
 FILE_FILTER = (
     f"Articles and annotated corpora (*.txt *.md *.jsonl {FILE_PATTERNS});;"
-    "News pages (*.html *.htm *.xhtml);;Feeds (*.rss *.atom *.xml);;All files (*)"
+    "News pages (*.html *.htm *.xhtml *.mhtml *.mht);;Feeds (*.rss *.atom *.xml);;All files (*)"
 )
 LAST_FOLDER = "import/last_folder"
 

@@ -54,7 +54,7 @@ def imported(tmp_path_factory) -> tuple[Repository, object]:
 
 def test_every_file_of_the_folder_imports_except_the_page_without_an_article(imported):
     repo, report = imported
-    assert len(report.imported) == 19
+    assert len(report.imported) == 20
     assert [str(p) for p in report.problems] == [
         f"{IMPORT}/html/members_login.html: no article found: 39 characters of main text "
         "(page title 'Sign in'), fewer than 250; nothing imported"
@@ -248,6 +248,20 @@ def test_page_in_its_declared_encoding(imported):
     assert "cookies" not in doc.text and "lire aussi" not in doc.text
 
 
+def test_web_archive_page_in_its_mime_charset_and_transfer_encoding(imported):
+    repo, _ = imported
+    doc = documents(repo)["Oruna reopens schools closed by the floods"]
+    assert doc.meta["url"] == "https://meridianwire.example.com/world/oruna-schools-reopen"
+    assert (doc.published, doc.source, doc.meta["file"]) == (
+        "2026-04-29",
+        "Meridian Wire",
+        "oruna_schools.mhtml",
+    )
+    assert doc.text.startswith("ORUNA, April 29 (Meridian Wire) - Schools in Oruna reopened on Tuesday")
+    assert "🏫 about 40 buildings" in doc.text  # quoted-printable UTF-8 decoded
+    assert "=3D" not in doc.text and "Sign up" not in doc.text and "Related coverage" not in doc.text
+
+
 def test_feeds_one_document_per_item_and_summary_only_items_say_so(imported):
     repo, report = imported
     docs = documents(repo)
@@ -282,7 +296,7 @@ def test_pages_and_feeds_import_without_any_network(tmp_path, monkeypatch):
         report = import_paths(repo, [IMPORT / "html", IMPORT / "feeds"])
     finally:
         repo.close()
-    assert len(report.imported) == 7
+    assert len(report.imported) == 8
 
 
 @pytest.mark.parametrize(

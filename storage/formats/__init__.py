@@ -35,7 +35,9 @@ class FormatEntry:
 FORMATS: dict[str, FormatEntry] = {
     entry.name: entry
     for entry in (
-        FormatEntry("html", (".html", ".htm", ".xhtml"), "storage.formats.html", "saved news pages"),
+        FormatEntry(
+            "html", (".html", ".htm", ".xhtml", ".mhtml", ".mht"), "storage.formats.html", "saved news pages"
+        ),
         FormatEntry("feed", (".rss", ".atom", ".xml"), "storage.formats.feeds", "RSS and Atom feeds"),
         FormatEntry("spacy", (".spacy",), "storage.formats.docbin", "spaCy DocBin"),
         FormatEntry(

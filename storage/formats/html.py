@@ -1,6 +1,12 @@
-"""Saved news pages (``.html``/``.htm``): the article's main text and its metadata, by
-trafilatura (chosen over readability-lxml: see docs/DESIGN.md, Import).
+"""Saved news pages (``.html``/``.htm``, and ``.mhtml``/``.mht`` web archives): the
+article's main text and its metadata, by trafilatura (chosen over readability-lxml: see
+docs/DESIGN.md, Import).
 
+- Web archives (what browsers write for "save as single file"): the first ``text/html``
+  part, decoded from its transfer encoding by Python's ``email`` package, in the charset
+  its MIME header names (as an HTTP header would); the archive's
+  ``Snapshot-Content-Location`` is the URL when the page names no canonical one. The
+  other parts (images, style sheets) are not read.
 - Encoding: a byte-order mark, else the ``<meta charset>`` (or ``http-equiv``) declared in
   the first 1,024 bytes (as browsers look for it), else UTF-8. A page that does not
   decode as declared is refused with the byte and offset; nothing is guessed.
@@ -36,14 +42,15 @@ _BROWSER_CODEC = {"iso8859-1": "cp1252", "ascii": "cp1252", "utf-16-le": "utf-8"
 _META_KEYS = ("author", "sitename", "url", "description", "categories", "tags")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The page's text and the codec used; ValueError (one line) when the declared
-    encoding is unknown or the bytes do not decode."""
+def decode(data: bytes, transport: str = "") -> tuple[str, str]:
+    """The page's text and the codec used: a BOM, else the ``transport`` charset (a MIME
+    header's), else the page's ``<meta>`` declaration, else UTF-8. ValueError (one line)
+    when the declared encoding is unknown or the bytes do not decode."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec), codec
     match = _DECLARED.search(data[:1024])
-    declared = match.group(1).decode("ascii").lower() if match else ""
+    declared = transport.lower() or (match.group(1).decode("ascii").lower() if match else "")
     if declared:
         try:
             codec = codecs.lookup(declared).name
@@ -96,12 +103,33 @@ def extract(html: str) -> tuple[Any, str] | None:
     return (result, language) if result is not None else None
 
 
+def web_archive_page(data: bytes) -> tuple[bytes, str, str]:
+    """The first HTML part of an MHTML archive: its bytes, its MIME charset ("" when
+    none) and the archive's URL. ValueError when the archive holds no HTML part."""
+    import email
+    import email.policy
+
+    archive = email.message_from_bytes(data, policy=email.policy.default)
+    for part in archive.walk():
+        if part.get_content_type() == "text/html":
+            location = archive.get("Snapshot-Content-Location") or part.get("Content-Location") or ""
+            return (
+                part.get_payload(decode=True) or b"",
+                part.get_content_charset() or "",
+                str(location).strip(),
+            )
+    raise ValueError("the web archive holds no text/html part")
+
+
 def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
     try:
         size = path.stat().st_size
         if size > context.max_bytes:
             raise ValueError(f"file is {size / 1e6:.1f} MB, over the {context.max_bytes / 1e6:.0f} MB limit")
-        html, codec = decode(path.read_bytes())
+        data, charset, location = path.read_bytes(), "", ""
+        if path.suffix.lower() in (".mhtml", ".mht"):
+            data, charset, location = web_archive_page(data)
+        html, codec = decode(data, charset)
     except OSError as exc:
         yield ReadProblem(str(path), f"cannot read the file ({exc.strerror or exc})")
         return
@@ -111,6 +139,7 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
     document = page_document(str(path), html)
     if isinstance(document, SourceDocument):
         document.meta.update(file=path.name, encoding=codec)
+        document.meta["url"] = document.meta.get("url") or location or None
     yield document
 
 
