@@ -34,9 +34,10 @@ def build_database(path: Path, documents: int = 120) -> list[int]:
     ids = repo.add_documents(
         Document(title=f"Report {n}", text=f"Report {n}. " + text * 40) for n in range(documents)
     )
-    for n, doc_id in enumerate(ids):
-        start = len(f"Report {n}. ") + 13
-        repo.add_span(Span(doc_id=doc_id, start=start, end=start + 4, label="GPE", text="Oslo"))
+    with repo.transaction():
+        for n, doc_id in enumerate(ids):
+            start = len(f"Report {n}. ") + 13
+            repo.add_span(Span(doc_id=doc_id, start=start, end=start + 4, label="GPE", text="Oslo"))
     repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     repo.close()
     return ids
