@@ -84,6 +84,11 @@ class TextView(QPlainTextEdit):
         # from the index (setDocument would defer it to the event loop).
         self.setPlainText(text)
 
+    def restyle(self) -> None:
+        """Draw the spans again in the label set's current colours."""
+        self.highlighter.restyle()
+        self.viewport().update()
+
     def add_span(self, span: Span) -> None:
         self.highlighter.refresh_blocks(self.index.add(span))
 
@@ -202,7 +207,7 @@ class TextView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         super().paintEvent(event)
-        self.tags.paint(QPainter(self.viewport()))
+        self.tags.paint(QPainter(self.viewport()), event.rect())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         key = event.key()

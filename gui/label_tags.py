@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QTextBlock
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPixmap, QTextBlock
 
 from gui.highlighter import SpanHighlighter
+from gui.theme import is_dark
 from models.annotation import Span, Status
 
 if TYPE_CHECKING:
@@ -32,11 +33,7 @@ if TYPE_CHECKING:
 TAG_SCALE = 0.72  # tag font size relative to the text
 _PAD = 3.0  # inside the tag, left and right (px)
 _GAP = 2.0  # between the span's last letter, the tag and the next letter (px)
-
-
-def is_dark(palette: QPalette) -> bool:
-    """True when the palette draws light text on a dark base."""
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+_CACHED_BLOCKS = 5000  # blocks whose tag geometry is kept
 
 
 def tag_text(span: Span) -> str:
@@ -54,16 +51,16 @@ class TagMetrics:
         self.suggested_font.setItalic(True)
         self.metrics = QFontMetricsF(self.font)
         self.suggested_metrics = QFontMetricsF(self.suggested_font)
-        self._room: dict[str, float] = {}
+        self._room: dict[tuple[str, Status], float] = {}
 
     def room(self, span: Span) -> float:
         """Width (px) reserved after the span's text: the tag and a gap on each side."""
-        text = tag_text(span)
-        width = self._room.get(text)
+        key = (span.label, span.status)
+        width = self._room.get(key)
         if width is None:
             metrics = self.suggested_metrics if span.status == Status.SUGGESTED else self.metrics
-            width = metrics.horizontalAdvance(text) + 2 * _PAD + 2 * _GAP
-            self._room[text] = width
+            width = metrics.horizontalAdvance(tag_text(span)) + 2 * _PAD + 2 * _GAP
+            self._room[key] = width
         return width
 
 
@@ -79,6 +76,11 @@ class TaggedHighlighter(SpanHighlighter):
         self.tags_shown = True
         self.metrics = metrics
 
+    def restyle(self) -> None:
+        """The label colours changed (a light or dark palette): format every block again."""
+        self._formats.clear()
+        self.rehighlight()
+
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         super().highlightBlock(text)
         index = self.index
@@ -90,14 +92,16 @@ class TaggedHighlighter(SpanHighlighter):
             return
         base = block.position()
         last = base + block.length() - 1
-        room: dict[int, float] = defaultdict(float)
+        to_qt, room_of = index.offsets.to_qt, self.metrics.room
+        room: dict[int, float] = {}
         for span in spans.values():
-            end = index.offsets.to_qt(span.end)
-            if _visible(span) and base < end <= last:
-                room[end - 1 - base] += self.metrics.room(span)
+            end = to_qt(span.end)
+            if base < end <= last and span.status != Status.REJECTED:
+                room[end - 1 - base] = room.get(end - 1 - base, 0.0) + room_of(span)
+        absolute = QFont.SpacingType.AbsoluteSpacing
         for position, width in room.items():
             fmt = self.format(position)
-            fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            fmt.setFontLetterSpacingType(absolute)
             fmt.setFontLetterSpacing(width)
             self.setFormat(position, 1, fmt)
 
@@ -111,6 +115,9 @@ class LabelTagPainter:
         self.highlighter = highlighter
         self.metrics = TagMetrics(view.font())
         highlighter.metrics = self.metrics
+        self._pixmaps: dict[tuple, QPixmap] = {}
+        self._cache: dict[int, tuple[tuple, list]] = {}  # block number -> (key, tags)
+        self._cached_index = None
 
     @property
     def shown(self) -> bool:
@@ -123,41 +130,59 @@ class LabelTagPainter:
             self.highlighter.rehighlight()
             self.view.viewport().update()
 
-    def font_changed(self) -> None:
-        self.metrics = TagMetrics(self.view.font())
-        self.highlighter.metrics = self.metrics
-        self.highlighter.rehighlight()
-
     def visible_tags(self) -> list[tuple[Span, QRectF]]:
         """(span, tag rectangle in viewport coordinates) of every tag on screen."""
         return [(span, rect) for span, rect, _outline in self._layout() if not rect.isNull()]
 
-    def paint(self, painter: QPainter) -> None:
-        dark = is_dark(self.view.palette())
-        text_colour = self.view.palette().color(QPalette.ColorRole.Text)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def paint(self, painter: QPainter, area: QRect) -> None:
+        """Draw the tags and outlines that meet ``area`` (viewport coordinates). Each
+        tag is drawn once into a pixmap and reused: a screen holds a hundred tags."""
+        palette = self.view.palette()
+        dark = is_dark(palette)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         for span, rect, outline in self._layout():
-            colour = QColor(self.highlighter.labels.get(span.label).colour)
-            edge = colour.lighter(170) if dark else colour.darker(170)
-            if span.status == Status.SUGGESTED:
-                pen = QPen(edge, 1.2, Qt.PenStyle.DashLine)
-                painter.setPen(pen)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
+            if span.status == Status.SUGGESTED and outline:
+                colour = QColor(self.highlighter.labels.get(span.label).colour)
+                painter.setPen(
+                    QPen(colour.lighter(170) if dark else colour.darker(170), 1, Qt.PenStyle.DashLine)
+                )
                 for box in outline:
-                    painter.drawRoundedRect(box, 2, 2)
-                if rect.isNull():
-                    continue
-                painter.setBrush(self.view.palette().color(QPalette.ColorRole.Base))
-                painter.drawRoundedRect(rect, 3, 3)
+                    if box.intersects(QRectF(area)):
+                        painter.drawRect(box)
+            if not rect.isNull() and rect.intersects(QRectF(area)):
+                painter.drawPixmap(rect.topLeft(), self._tag_pixmap(span, rect.size(), palette, dark))
+
+    def _tag_pixmap(self, span: Span, size: QSizeF, palette: QPalette, dark: bool) -> QPixmap:
+        colour = self.highlighter.labels.get(span.label).colour
+        ratio = self.view.devicePixelRatioF()
+        key = (tag_text(span), span.status, colour, dark, palette.color(QPalette.ColorRole.Base).rgb(),
+               round(size.width()), round(size.height()), ratio)  # fmt: skip
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = QPixmap((size * ratio).toSize())
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            fill = QColor(colour)
+            edge = fill.lighter(170) if dark else fill.darker(170)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            box = QRectF(0.5, 0.5, size.width() - 1, size.height() - 1)
+            if span.status == Status.SUGGESTED:
+                painter.setPen(QPen(edge, 1, Qt.PenStyle.DashLine))
+                painter.setBrush(palette.color(QPalette.ColorRole.Base))
+                painter.drawRoundedRect(box, 3, 3)
                 painter.setFont(self.metrics.suggested_font)
                 painter.setPen(edge)
             else:
                 painter.setPen(QPen(edge, 1))
-                painter.setBrush(colour)
-                painter.drawRoundedRect(rect, 3, 3)
+                painter.setBrush(fill)
+                painter.drawRoundedRect(box, 3, 3)
                 painter.setFont(self.metrics.font)
-                painter.setPen(text_colour)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, tag_text(span))
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, tag_text(span))
+            painter.end()
+            self._pixmaps[key] = pixmap
+        return pixmap
 
     # -- geometry ----------------------------------------------------------------------
 
@@ -170,6 +195,9 @@ class LabelTagPainter:
         view = self.view
         height = view.viewport().height()
         offset = view.contentOffset()
+        if index is not self._cached_index or len(self._cache) > _CACHED_BLOCKS:
+            self._cache.clear()
+            self._cached_index = index
         found = []
         block = view.firstVisibleBlock()
         while block.isValid():
@@ -178,16 +206,36 @@ class LabelTagPainter:
                 break
             spans = index.by_block.get(block.blockNumber())
             if spans and block.isVisible():
-                found.extend(self._block_tags(block, QPointF(offset.x(), top), list(spans.values())))
+                shift = QPointF(offset.x(), top)
+                for span, rect, outline in self._block_tags(block, spans):
+                    found.append((span, rect.translated(shift) if not rect.isNull() else rect,
+                                  [box.translated(shift) for box in outline]))  # fmt: skip
             block = block.next()
         return found
 
-    def _block_tags(self, block: QTextBlock, origin: QPointF, spans: list[Span]):
+    def _block_tags(self, block: QTextBlock, spans: dict[int, Span]):
+        """The block's tags and outlines relative to its top left corner, computed again
+        only when its spans, its layout or the tag room changed."""
+        layout = block.layout()
+        key = (
+            tuple(spans.values()),
+            layout.lineCount(),
+            layout.boundingRect().width(),
+            self.metrics.font.pointSizeF(),
+        )
+        cached = self._cache.get(block.blockNumber())
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        result = self._measure_block(block, list(spans.values()))
+        self._cache[block.blockNumber()] = (key, result)
+        return result
+
+    def _measure_block(self, block: QTextBlock, spans: list[Span]):
         layout = block.layout()
         base = block.position()
         last = base + block.length() - 1
         to_qt = self.highlighter.index.offsets.to_qt
-        origin = origin + layout.position()
+        origin = layout.position()
         used: dict[int, float] = defaultdict(float)  # tags already placed after a position
         result = []
         for span in sorted(spans, key=lambda s: (s.end, -s.start, s.label)):
@@ -215,7 +263,9 @@ class LabelTagPainter:
     def _outline(self, layout, start: int, end: int, origin: QPointF) -> list[QRectF]:
         """One box per visual line the range [start, end) covers (block positions)."""
         boxes = []
-        for number in range(layout.lineCount()):
+        first = layout.lineForTextPosition(start).lineNumber()
+        last = layout.lineForTextPosition(max(start, end - 1)).lineNumber()
+        for number in range(max(first, 0), last + 1):
             line = layout.lineAt(number)
             a = max(start, line.textStart())
             b = min(end, line.textStart() + line.textLength())
