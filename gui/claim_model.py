@@ -10,8 +10,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox
 
 from gui.record_model import STATUS_ROLES, RecordTableModel, status_style
 from models.annotation import Certainty, Claim, SourceKind, Span
@@ -70,19 +70,14 @@ def source_label(claim: Claim, text: str, spans: dict[int, Span]) -> str:
 
 
 class ClaimTableModel(RecordTableModel[Claim]):
-    """Columns: content, source, cue, source kind and certainty (editable), status,
-    origin. Edits are requests: a row changes only when the session announces the saved
-    claim."""
+    """Columns: content, source, cue, source kind, certainty, status, origin (the claim
+    list paints a row as one card, gui/claim_card.py; the columns serve lookups and
+    tests). Rows change only when the session announces a saved claim."""
 
     COLUMNS = ("Content", "Source", "Cue", "Source kind", "Certainty", "Status", "Origin")
     CONTENT, SOURCE, CUE, KIND, CERTAINTY, STATUS, ORIGIN = range(7)
-    CHOICES: dict[int, tuple[str, dict[Enum, str]]] = {
-        KIND: ("source_kind", SOURCE_KIND_NAMES),
-        CERTAINTY: ("certainty", CERTAINTY_NAMES),
-    }
 
     order = staticmethod(lambda claim: (claim.content_start, claim.id or 0))
-    change_requested = Signal(int, str, object)  # claim id, undo text, {field: value}
 
     def __init__(self, session: DocumentSession, parent=None) -> None:
         super().__init__(parent)
@@ -103,12 +98,6 @@ class ClaimTableModel(RecordTableModel[Claim]):
 
     # -- Qt model ----------------------------------------------------------------------
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.column() in self.CHOICES:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -116,8 +105,6 @@ class ClaimTableModel(RecordTableModel[Claim]):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(claim, column)
-        if role == Qt.ItemDataRole.EditRole and column in self.CHOICES:
-            return getattr(claim, self.CHOICES[column][0]).value
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(claim)
         if role in STATUS_ROLES:
@@ -148,39 +135,8 @@ class ClaimTableModel(RecordTableModel[Claim]):
         lines.append(f"by {claim.annotator or '?'} ({claim.origin})")
         return "\n".join(lines)
 
-    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole or index.column() not in self.CHOICES:
-            return False
-        claim = self._records[index.row()]
-        field, names = self.CHOICES[index.column()]
-        choice = type(getattr(claim, field))(value)
-        if choice != getattr(claim, field):
-            self.change_requested.emit(claim.id, f"Set {field.replace('_', ' ')} to {names[choice]}",
-                                       {field: choice})  # fmt: skip
-        return False  # the row changes when the saved claim comes back
-
 
 def fill_choices(combo: QComboBox, names: dict[Enum, str]) -> None:
     """Items show the analyst's words; item data is the stored value."""
     for value, name in names.items():
         combo.addItem(name, value.value)
-
-
-class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box of the choices (source kinds, certainties) for one column."""
-
-    def __init__(self, names: dict[Enum, str], parent=None) -> None:
-        super().__init__(parent)
-        self.names = names
-
-    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:  # noqa: N802
-        combo = QComboBox(parent)
-        fill_choices(combo, self.names)
-        combo.activated.connect(lambda _=0, c=combo: self.commitData.emit(c))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        editor.setCurrentIndex(editor.findData(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor: QWidget, model, index: Index) -> None:  # noqa: N802
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)

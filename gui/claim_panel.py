@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.claim_card import ClaimCardDelegate
 from gui.claim_model import (
     CERTAINTY_NAMES,
     CLAIM_ID_ROLE,
     SOURCE_KIND_NAMES,
-    ChoiceDelegate,
     ClaimTableModel,
     elide,
     fill_choices,
@@ -124,7 +124,6 @@ class ClaimPanel(QWidget):
         layout.addWidget(self.table, 3)
         layout.addWidget(self.counts)
         layout.addWidget(self._build_editor(), 2)
-        self.model.change_requested.connect(self.change_requested)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.review_key.connect(self.review_requested)
         self.table.delete_pressed.connect(self._delete_current)
@@ -139,22 +138,24 @@ class ClaimPanel(QWidget):
         table = ClaimTableView()
         table.setObjectName("claimTable")
         table.setModel(self.model)
-        for column, (_field, names) in ClaimTableModel.CHOICES.items():
-            table.setItemDelegateForColumn(column, ChoiceDelegate(names, table))
+        # one card per claim, as wide as the panel: "Source — cue →", the content, the
+        # source kind and certainty, the status as a chip (gui/claim_card.py)
+        self.cards = ClaimCardDelegate(self.model, table)
+        table.setItemDelegateForColumn(ClaimTableModel.CONTENT, self.cards)
+        for column in range(1, self.model.columnCount()):
+            table.setColumnHidden(column, True)
+        table.horizontalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setShowGrid(False)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )  # fmt: skip
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
-        table.setWordWrap(False)
-        # content and source are long: fixed starting widths the analyst can drag
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column, width in ((ClaimTableModel.CONTENT, 260), (ClaimTableModel.SOURCE, 200)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(self.cards.card_height(table.font()))
         return table
 
     def _build_editor(self) -> QWidget:
@@ -173,9 +174,12 @@ class ClaimPanel(QWidget):
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("claimNote")
         self.note_edit.setPlaceholderText("Note (Enter saves)")
-        self.source_button = QPushButton("Source from selection (S)")
-        self.cue_button = QPushButton("Cue from selection (U)")
-        self.link_button = QPushButton("Link source to…")
+        self.source_button = QPushButton("Source (S)")
+        self.source_button.setToolTip("The selected text, or the selected entity, is the claim's source")
+        self.cue_button = QPushButton("Cue (U)")
+        self.cue_button.setToolTip('The selected text is the claim\'s cue ("told AFP", "claimed")')
+        self.link_button = QPushButton("Link source…")
+        self.link_button.setToolTip("Resolve the source (a pronoun, say) to an earlier source or an entity")
         self.accept_button = QPushButton("Accept (A)")
         self.reject_button = QPushButton("Reject (X)")
         form = QFormLayout()
@@ -231,7 +235,6 @@ class ClaimPanel(QWidget):
                     flags = QItemSelectionModel.SelectionFlag
                     selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
                     self.table.scrollTo(index)
-                    self.table.horizontalScrollBar().setValue(0)  # keep the text column in view
             finally:
                 selection.blockSignals(False)
             self.table.viewport().update()

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from models.annotation import AnnotationError, Claim, Span, Status
+from models.annotation import AnnotationError, Claim, SourceKind, Span, Status
 from models.document import Document
 from models.labels import LabelSet
 from models.nlp.tokens import snap_to_tokens
+from models.source_kind import infer_source_kind
 from storage.repository import Repository
 from storage.schema import DatabaseError, is_lock_error
 
@@ -34,6 +35,9 @@ REFUSALS = (AnnotationError, sqlite3.Error, KeyError, DatabaseError)
 
 GUI_BUSY_TIMEOUT_MS = 15  # about a frame: the longest a write may hold up the event loop
 RETRY_INTERVAL_MS = 250
+
+# a change to any of these is a new source: its kind is inferred again
+_SOURCE_FIELDS = frozenset({"source_start", "source_end", "source_span_id", "source_text"})
 
 # review action -> (edge, grow) for token_step
 _RESIZE = {
@@ -449,7 +453,9 @@ class DocumentSession(QObject):
 
     def change_claim(self, claim_id: int, text: str, **changes: object) -> None:
         """One undoable edit. Editing a suggestion (anything but its status or note)
-        accepts it and keeps its origin."""
+        accepts it and keeps its origin. A new source sets the source kind inferred from
+        it (models/source_kind.py) unless the kind was chosen by hand. Accepting a claim
+        whose source is a suggested entity accepts the entity too, in the same step."""
         from gui.claim_commands import ChangeClaimCommand
 
         old = self.claims.get(claim_id)
@@ -458,8 +464,35 @@ class DocumentSession(QObject):
         if set(changes) - {"status", "note"}:
             changes.setdefault("status", Status.ACCEPTED)
         new = old.with_changes(**changes)
-        if new != old:
+        if _SOURCE_FIELDS & set(changes) and "source_kind" not in changes:
+            new = new.with_changes(source_kind=self._source_kind(old, new))
+        if new == old:
+            return
+        source = self.spans.get(new.source_span_id) if new.source_span_id is not None else None
+        accepts_source = source is not None and source.status == Status.SUGGESTED
+        if new.status == Status.ACCEPTED and accepts_source and not self.repo.read_only_reason:
+            self.undo_stack.beginMacro(text)
+            self.change_span(source.id, f"Accept {source.label} {source.text!r}", status=Status.ACCEPTED)
             self._push(ChangeClaimCommand(self, old, new, text))
+            self.undo_stack.endMacro()
+            return
+        self._push(ChangeClaimCommand(self, old, new, text))
+
+    def _source_kind(self, old: Claim, new: Claim) -> SourceKind:
+        """The kind for ``new``'s source: inferred from its name or mention and linked
+        entity, unless ``old``'s kind was set by hand (it is neither "unattributed" nor
+        what the inference gives for ``old``'s source)."""
+        inferred_old = self._infer_kind(old)
+        if old.source_kind not in (SourceKind.UNATTRIBUTED, inferred_old):
+            return old.source_kind
+        return self._infer_kind(new) or old.source_kind
+
+    def _infer_kind(self, claim: Claim) -> SourceKind | None:
+        span = self.spans.get(claim.source_span_id) if claim.source_span_id is not None else None
+        text = self.document.text if self.document is not None else ""
+        mention = text[claim.source_start : claim.source_end] if claim.source_start is not None else ""
+        words = claim.source_text or (span.text if span is not None else "") or mention
+        return infer_source_kind(words, span.label if span is not None else None)
 
     def set_claim_part(self, claim_id: int, part: str, start: int, end: int) -> None:
         """Set a claim's ``cue`` or ``source`` mention from a selection snapped to tokens.
