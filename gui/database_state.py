@@ -69,7 +69,7 @@ class DatabaseState(QObject):
         self.read_only.setToolTip(reason)
         self.read_only.setVisible(bool(reason))
         if reason:
-            self.window.statusBar().showMessage(f"Editing is off: {reason}")
+            self.window.show_message(f"Editing is off: {reason}")  # elided, and kept in the log
 
     def show_waiting(self, pending: list[str]) -> None:
         if not pending:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,8 @@ from gui.keys import RESIZE_ACTIONS, review_action
 from gui.span_model import SPAN_ID_ROLE, LabelDelegate, SpanTableModel
 from models.annotation import Status
 from models.labels import LabelSet
+
+ORIGIN_SHOWN_FROM = 400  # panel width (px) below which the origin column is hidden
 
 ALL = "All"
 
@@ -132,6 +134,11 @@ class EntityPanel(QWidget):
             self.model.dataChanged,
         ):
             signal.connect(self._update_counts)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        # a narrow panel keeps the span's text readable: the origin goes to the tooltip
+        self.table.setColumnHidden(SpanTableModel.ORIGIN, self.width() < ORIGIN_SHOWN_FROM)
 
     def _filter(self) -> None:
         status = self.status_filter.currentText()

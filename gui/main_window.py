@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import re
+
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
+    QWidget,
 )
 
 from gui.article_view import ArticleView
@@ -25,10 +26,25 @@ from gui.entity_panel import EntityPanel
 from gui.export_dialog import install_export
 from gui.keys import REVIEW_HELP
 from gui.session import DocumentSession
+from gui.shortcuts_dialog import ShortcutsDialog
+from gui.status_messages import ElidedLabel, MessageLog, MessageLogDialog
+from gui.theme import SCHEMES, ColourScheme, is_dark
 from models.annotation import Span
 from models.document import Document
 from models.labels import LabelSet
 from storage.repository import Repository
+
+# The side panels' share of the window's width by default, and their narrowest.
+LIST_SHARE, PANELS_SHARE = 0.2, 0.3
+LIST_WIDTH, PANELS_WIDTH, ARTICLE_WIDTH = (160, 300), (240, 440), 320
+
+
+def default_sizes(width: int) -> list[int]:
+    """Widths (px) of document list, article and panels in a window ``width`` px wide:
+    the side panels take their share within bounds, the article the rest."""
+    listed = max(LIST_WIDTH[0], min(LIST_WIDTH[1], int(width * LIST_SHARE)))
+    panels = max(PANELS_WIDTH[0], min(PANELS_WIDTH[1], int(width * PANELS_SHARE)))
+    return [listed, max(ARTICLE_WIDTH, width - listed - panels), panels]
 
 
 class MainWindow(QMainWindow):
@@ -63,15 +79,22 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.document_list)
         self.splitter.addWidget(self.article)
         self.splitter.addWidget(self.panels)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setStretchFactor(2, 3)
+        # the article takes what the window gains or loses; the side panels keep their width
+        for index, stretch in enumerate((0, 1, 0)):
+            self.splitter.setStretchFactor(index, stretch)
+        self.splitter.setCollapsible(1, False)
+        self.article.setMinimumWidth(ARTICLE_WIDTH)
+        self.panels.setMinimumWidth(PANELS_WIDTH[0])
         self.setCentralWidget(self.splitter)
 
-        self.status_message = QLabel()
+        self.messages = MessageLog(self)
+        self.message_dialog: MessageLogDialog | None = None
+        self.status_message = ElidedLabel()
+        self.status_message.setObjectName("statusMessage")
         self.statusBar().addWidget(self.status_message, 1)
-        self.db_label = QLabel(str(repo.path))
+        self.db_label = ElidedLabel(str(repo.path), Qt.TextElideMode.ElideMiddle)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.colour_scheme = ColourScheme()
 
         self._build_menus()
         self._connect()
@@ -84,7 +107,10 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.closing.connect(self.entity_links.shutdown)
         self.database_state = install_database_state(self, self.session)
+        self.document_panel.setMinimumWidth(LIST_WIDTH[0])
+        self._build_view_menu()
         self._restore_layout()
+        self._follow_palette()
 
     # -- construction ------------------------------------------------------------------
 
@@ -95,10 +121,11 @@ class MainWindow(QMainWindow):
         self.file_menu = file_menu
 
         edit = self.menuBar().addMenu("&Edit")
+        # the platform's keys (Ctrl+Z; Ctrl+Shift+Z or Ctrl+Y), and Quire's own everywhere
         self.undo_action = self.session.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.setShortcuts(_with_keys(QKeySequence.StandardKey.Undo, "Ctrl+Z"))
         self.redo_action = self.session.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(_with_keys(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             edit.addAction(action)
@@ -124,19 +151,53 @@ class MainWindow(QMainWindow):
             more.addAction(name, lambda name=name: self.article.text._apply_label(name))
         self.annotate_menu = annotate
 
-        view = self.menuBar().addMenu("&View")
-        self.tags_action = view.addAction("Label &tags in the text")
-        self.tags_action.setCheckable(True)
-        self.tags_action.setChecked(self.settings.value("view/label_tags", True, type=bool))
-        self.tags_action.setShortcut(QKeySequence("Ctrl+T"))
-        self.tags_action.toggled.connect(self._show_tags)
-        self.article.text.tags.set_shown(self.tags_action.isChecked())
-        self.addAction(self.tags_action)
-        self.view_menu = view
+        self.view_menu = self.menuBar().addMenu("&View")
 
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        shortcuts = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        shortcuts.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents))
+        self.addAction(shortcuts)
         self.help_menu = help_menu
+
+    def _view_action(self, text: str, keys: str, slot, checked: bool | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if checked is not None:
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _=False: slot())
+        self.addAction(action)
+        self.view_menu.addAction(action)
+        return action
+
+    def _build_view_menu(self) -> None:
+        """Panels (show, hide, reset), label tags, colour scheme, the message log."""
+        self.list_action = self._view_action("Document &list", "Ctrl+Alt+1", self.show_document_list, True)
+        self.panels_action = self._view_action("&Annotation panels", "Ctrl+Alt+2", self.show_panels, True)
+        self.reset_layout_action = self._view_action("&Reset layout", "Ctrl+Alt+0", self.reset_layout)
+        self.view_menu.addSeparator()
+        shown = self.settings.value("view/label_tags", True, type=bool)
+        self.tags_action = self._view_action("Label &tags in the text", "Ctrl+T", self._show_tags, shown)
+        self.article.text.tags.set_shown(shown)
+        schemes = self.view_menu.addMenu("&Colour scheme")
+        group = QActionGroup(self)
+        chosen = str(self.settings.value("view/colour_scheme", "system"))
+        self.scheme_actions: dict[str, QAction] = {}
+        for key, text in SCHEMES.items():
+            action = schemes.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(key == chosen)
+            action.triggered.connect(lambda _=False, key=key: self.set_colour_scheme(key))
+            group.addAction(action)
+            self.scheme_actions[key] = action
+        if chosen != "system":
+            self.colour_scheme.apply(chosen)
+        self.view_menu.addSeparator()
+        self.messages_action = self._view_action("&Messages…", "Ctrl+Alt+M", self.show_messages)
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._sync_panel_actions())
 
     def _connect(self) -> None:
         session = self.session
@@ -172,6 +233,11 @@ class MainWindow(QMainWindow):
     def open_first_document(self) -> None:
         if self.documents.rowCount() > 0:
             self.open_document(self.documents.doc_id_at(0))
+
+    @property
+    def document_panel(self) -> QWidget:
+        """The left pane: the document list with its filter bar."""
+        return self.splitter.widget(0)
 
     def _document_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -243,8 +309,17 @@ class MainWindow(QMainWindow):
     # -- messages, help, layout ------------------------------------------------------------
 
     def show_message(self, text: str) -> None:
+        """One line in the status bar (elided, whole in its tooltip) and in the message log."""
         self.status_message.setText(text)
-        self.statusBar().showMessage(text, 8000)
+        self.messages.add(text)
+
+    def show_messages(self) -> MessageLogDialog:
+        """View -> Messages: the session's messages, newest last."""
+        if self.message_dialog is None:
+            self.message_dialog = MessageLogDialog(self.messages, self)
+        self.message_dialog.show()
+        self.message_dialog.raise_()
+        return self.message_dialog
 
     def set_model_name(self, text: str, tooltip: str = "", warning: bool = False) -> None:
         """The spaCy model in use, shown in the status bar ("" hides it)."""
@@ -254,27 +329,92 @@ class MainWindow(QMainWindow):
         """Read the document list again (after background work added or changed documents)."""
         self.corpus.refresh_documents()
 
-    def shortcut_lines(self) -> list[tuple[str, str]]:
-        lines = [(str(label.key), f"Label selection / relabel selected span as {label.name}")
-                 for label in self.labels if label.key is not None]  # fmt: skip
-        lines += [
+    def shortcut_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every key, grouped as Help -> Keyboard shortcuts shows them."""
+        labels = [(str(label.key), f"Label selection / relabel selected span as {label.name}")
+                  for label in self.labels if label.key is not None]  # fmt: skip
+        selecting = [
             ("Click", "Select the span under the mouse (click again: next overlapping span)"),
             ("Delete", "Delete the selected span"),
             ("Esc", "Clear the selection"),
-            *REVIEW_HELP,
-            *CLAIM_HELP,
-            *ENTITY_HELP,
+        ]
+        window = [
+            (_keys(self.undo_action), "Undo"),
+            (_keys(self.redo_action), "Redo"),
+            *[(_keys(a), _plain(a.text())) for a in self.view_menu.actions() if not a.shortcut().isEmpty()],
+            ("F1", "These keyboard shortcuts"),
+        ]
+        corpus = [
             ("Ctrl+P / Ctrl+Shift+P", "Pre-annotate this document / the corpus with spaCy"),
             ("Ctrl+E", "Export the corpus (spaCy, JSONL, CoNLL, claims)"),
             *CORPUS_SHORTCUTS,
-            ("Ctrl+Z", "Undo"),
-            ("Ctrl+Shift+Z", "Redo"),
         ]
-        return lines
+        return [("Labels", labels), ("Selecting", selecting), ("Reviewing suggestions", list(REVIEW_HELP)),
+                ("Claims", list(CLAIM_HELP)), ("Entities across the corpus", list(ENTITY_HELP)),
+                ("Documents", corpus), ("Window", window)]  # fmt: skip
 
-    def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in self.shortcut_lines())
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing=4>{rows}</table>")
+    def shortcut_lines(self) -> list[tuple[str, str]]:
+        return [line for _title, lines in self.shortcut_groups() for line in lines]
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.shortcut_groups(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.show()
+        return dialog
+
+    # -- layout and colours --------------------------------------------------------------
+
+    def show_document_list(self, shown: bool = True) -> None:
+        self._show_pane(0, shown)
+
+    def show_panels(self, shown: bool = True) -> None:
+        self._show_pane(2, shown)
+
+    def _show_pane(self, index: int, shown: bool) -> None:
+        pane = self.splitter.widget(index)
+        pane.setVisible(shown)
+        if shown and self.splitter.sizes()[index] == 0:  # folded by a drag: open it again
+            sizes = self.splitter.sizes()
+            wanted = default_sizes(sum(sizes))[index]
+            sizes[index] = wanted
+            sizes[1] = max(ARTICLE_WIDTH, sizes[1] - wanted)
+            self.splitter.setSizes(sizes)
+        self._sync_panel_actions()
+
+    def _sync_panel_actions(self) -> None:
+        sizes = self.splitter.sizes()
+        for action, index in ((self.list_action, 0), (self.panels_action, 2)):
+            action.blockSignals(True)
+            action.setChecked(self.splitter.widget(index).isVisibleTo(self) and sizes[index] > 0)
+            action.blockSignals(False)
+
+    def reset_layout(self) -> None:
+        """Both side panels shown at their default widths for the window's width."""
+        for index in (0, 2):
+            self.splitter.widget(index).setVisible(True)
+        self.splitter.setSizes(default_sizes(self.splitter.width() or self.width()))
+        self._sync_panel_actions()
+
+    def set_colour_scheme(self, scheme: str) -> None:
+        """View -> Colour scheme: "system" (the desktop's), "light" or "dark"; remembered."""
+        self.colour_scheme.apply(scheme)
+        self.settings.setValue("view/colour_scheme", scheme)
+        self.scheme_actions[scheme].setChecked(True)
+        self._follow_palette()
+
+    def _follow_palette(self) -> None:
+        """Span colours and tags for the palette in use (dark: the labels' dark colours)."""
+        dark = is_dark(QGuiApplication.palette())
+        if dark != self.labels.dark:
+            self.labels.dark = dark
+            self.article.text.restyle()
+            self.entity_panel.table.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._follow_palette()
 
     def _show_tags(self, shown: bool) -> None:
         self.article.text.tags.set_shown(shown)
@@ -284,13 +424,15 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 850)
+        else:  # 1400 x 850, or what the screen has room for
+            room = self.screen().availableGeometry()
+            self.resize(min(1400, room.width()), min(850, room.height()))
         state = self.settings.value("window/splitter")
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([280, 700, 420])
+            self.splitter.setSizes(default_sizes(self.width()))
+        self._sync_panel_actions()
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -301,3 +443,21 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.closing.emit()
         super().closeEvent(event)
+
+
+def _with_keys(standard: QKeySequence.StandardKey, *keys: str) -> list[QKeySequence]:
+    """The platform's bindings for ``standard``, then ``keys`` it lacks."""
+    bindings = QKeySequence.keyBindings(standard)
+    return bindings + [QKeySequence(k) for k in keys if QKeySequence(k) not in bindings]
+
+
+def _plain(text: str) -> str:
+    """A menu entry's text without its mnemonic and ellipsis."""
+    return text.replace("&", "").rstrip("…")
+
+
+def _keys(action: QAction) -> str:
+    """The action's keys as the help lists them: not the dedicated keys some keyboards
+    have (Undo, F14) that the platform binds as well."""
+    texts = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+    return " / ".join(t for t in texts if "+" in t or re.fullmatch(r"F([1-9]|1[0-2])|.", t))
