@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from gui.document_filters import DocumentFilterBar
+from gui.document_model import DocumentTableModel
 from gui.import_dialog import ImportDialog
 from gui.stats_view import StatsDialog
 from models.annotation import Status
@@ -43,7 +44,12 @@ CORPUS_SHORTCUTS = [
     ("F5", "Refresh the document list"),
     ("Ctrl+I", "Import files or folders"),
 ]
-_COLUMN_WIDTHS = (260, 90, 85, 45, 70, 60, 80, 120, 80)
+# What each column is widened to fit (besides its header), and the columns shown until the
+# analyst chooses others from the header's menu: at the list's default width the title
+# keeps most of the room.
+_COLUMN_SAMPLES = ("", "site-00", "2026-12-31", "EN", "999 / 999", "99 / 99", "in progress",
+                   "2026-12-31 23:59", "annotator")  # fmt: skip
+DEFAULT_COLUMNS = (DocumentTableModel.TITLE, DocumentTableModel.STATUS)
 # Search hits: white on a strong magenta, unlike every label fill and claim part (pale).
 _HIT_BACKGROUND = QColor("#b0126a")
 _SCAN_CHUNK = 500
@@ -111,14 +117,46 @@ class CorpusWorkflow(QObject):
     def _set_up_view(self) -> None:
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(DocumentTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order until a click
-        for column, width in enumerate(_COLUMN_WIDTHS):
+        metrics = self.view.fontMetrics()
+        bold = header.fontMetrics()
+        for column, sample in enumerate(_COLUMN_SAMPLES):
+            name = DocumentTableModel.COLUMNS[column]
+            # room for the header's text and its sort arrow, or for the widest usual value
+            width = max(bold.horizontalAdvance(name) + 28, metrics.horizontalAdvance(sample) + 14)
             self.view.setColumnWidth(column, width)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Title") + 28)
+        hidden = self.window.settings.value("documents/hidden_columns")
+        shown = DEFAULT_COLUMNS if hidden is None else [
+            c for c in range(len(DocumentTableModel.COLUMNS)) if str(c) not in _as_list(hidden)]  # fmt: skip
+        for column in range(1, len(DocumentTableModel.COLUMNS)):
+            self.view.setColumnHidden(column, column not in shown)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.column_menu().exec(header.mapToGlobal(pos))
+        )
         self.view.setSortingEnabled(True)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+
+    def column_menu(self) -> QMenu:
+        """The header's menu: which columns the list shows (remembered)."""
+        menu = QMenu(self.window)
+        for column, name in enumerate(DocumentTableModel.COLUMNS):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not self.view.isColumnHidden(column))
+            action.setEnabled(column != DocumentTableModel.TITLE)
+            action.toggled.connect(lambda on, column=column: self.show_column(column, on))
+        return menu
+
+    def show_column(self, column: int, shown: bool) -> None:
+        self.view.setColumnHidden(column, not shown)
+        hidden = [str(c) for c in range(len(DocumentTableModel.COLUMNS)) if self.view.isColumnHidden(c)]
+        self.window.settings.setValue("documents/hidden_columns", hidden or ["none"])
 
     def _build_status_bar(self) -> None:
         bar = self.window.statusBar()
@@ -138,9 +176,19 @@ class CorpusWorkflow(QObject):
             db_label.show()
             db_label.setToolTip(f"Database: {self.repo.path}")
 
-    def _action(self, text: str, keys: tuple[str, ...], slot: Callable[[], object]) -> QAction:
+    def _action(self, text: str, keys: tuple, slot: Callable[[], object]) -> QAction:
+        """``keys``: key strings, or a ``QKeySequence.StandardKey`` first for the
+        platform's own binding (Find, Refresh) followed by Quire's."""
         action = QAction(text, self.window)
-        action.setShortcuts([QKeySequence(key) for key in keys])
+        sequences: list[QKeySequence] = []
+        for key in keys:
+            found = (
+                QKeySequence.keyBindings(key)
+                if isinstance(key, QKeySequence.StandardKey)
+                else [QKeySequence(key)]
+            )
+            sequences += [k for k in found if k not in sequences]
+        action.setShortcuts(sequences)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         self.window.addAction(action)  # active whichever child has focus
@@ -157,8 +205,9 @@ class CorpusWorkflow(QObject):
             "Mark &done and go to next", MARK_DONE_KEYS, self.mark_done_and_next
         )
         self.reopen_action = self._action("&Reopen document (mark in progress)", (), self.reopen_document)
-        self.find_action = self._action("&Find in documents", ("Ctrl+F",), self.focus_search)
-        self.refresh_action = self._action("&Refresh list", ("F5",), self.refresh_documents)
+        standard = QKeySequence.StandardKey
+        self.find_action = self._action("&Find in documents", (standard.Find, "Ctrl+F"), self.focus_search)
+        self.refresh_action = self._action("&Refresh list", (standard.Refresh, "F5"), self.refresh_documents)
         self.stats_action = self._action("&Statistics…", (), self.show_statistics)
         self.import_action = self._action("&Import…", ("Ctrl+I",), self.show_import_dialog)
 
@@ -463,6 +512,11 @@ class CorpusWorkflow(QObject):
 
     def shortcut_lines(self) -> list[tuple[str, str]]:
         return list(CORPUS_SHORTCUTS)
+
+
+def _as_list(value: object) -> list[str]:
+    """A QSettings list: INI files give a one-item list back as a plain string."""
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def install_corpus_workflow(window: MainWindow) -> CorpusWorkflow:

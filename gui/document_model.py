@@ -16,8 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 
+from gui.theme import is_dark
 from models.corpus import SORT_KEYS as CORPUS_SORT_KEYS
 from models.corpus import DocumentQuery, SearchError
 from storage.repository import Repository
@@ -28,7 +29,20 @@ PAGE = 200
 CACHED_PAGES = 64
 
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
-_DONE_COLOUR = QColor("#2e7d32")
+HEADER_TIPS = (
+    "The article's title (click a header to sort; right-click to choose the columns)",
+    "Where the article came from",
+    "Publication date (year-month-day)",
+    "Language of the text (ISO 639-1), which chooses the spaCy model",
+    "Entities: accepted / suggested. 4 / 16 means 4 accepted and 16 suggestions still to review; "
+    "one number: all reviewed",
+    "Claims: accepted / suggested, as for entities",
+    "new, in progress (something was annotated) or done (Ctrl+Enter)",
+    "When the document or its annotations last changed (local time)",
+    "Who last changed the document",
+)
+# "done" in green that reads on a light base and on a dark one
+_DONE_COLOURS = {False: QColor("#2e7d32"), True: QColor("#81c784")}
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -154,8 +168,8 @@ class DocumentTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section in (self.ENTITIES, self.CLAIMS):
-                return "accepted / suggested"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HEADER_TIPS[section]
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -180,7 +194,7 @@ class DocumentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.ENTITIES, self.CLAIMS):
             return int(_NUMBER_ALIGNMENT.value)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS and row["status"] == "done":
-            return _DONE_COLOUR
+            return _DONE_COLOURS[is_dark(QGuiApplication.palette())]
         return None
 
 
@@ -225,4 +239,5 @@ def _tooltip(row: dict[str, Any], column: int) -> str:
         return f"{row['spans_accepted']} accepted, {row['spans_suggested']} suggested entities"
     if column == model.CLAIMS:
         return f"{row['claims_accepted']} accepted, {row['claims_suggested']} suggested claims"
-    return row["title"]
+    details = " · ".join(str(row[key]) for key in ("source", "published") if row.get(key))
+    return row["title"] + (f"\n{details}" if details else "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -83,6 +83,8 @@ class ExportDialog(QDialog):
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         self.summary.setPlaceholderText("The summary of the export appears here.")
+        # the per-label counts are columns: they line up only in a fixed-pitch font
+        self.summary.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -161,6 +163,7 @@ class ExportDialog(QDialog):
         self.job.failed.connect(self._failed)
         self.export_button.setEnabled(False)
         self.open_folder.setEnabled(False)
+        self.cancel_button.setText("Cancel")
         self.progress.setRange(0, 0)
         self.progress.show()
         self.summary.setPlainText("Exporting…")
@@ -177,11 +180,13 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.summary.setPlainText("\n".join(report.summary_lines()))
         self.open_folder.setEnabled(bool(report.files))
+        self.cancel_button.setText("Close")  # nothing left to cancel
 
     def _failed(self, message: str) -> None:
         self.progress.hide()
         self.export_button.setEnabled(True)
         self.summary.setPlainText(f"Export failed, nothing was written: {message}")
+        self.cancel_button.setText("Close")
 
     def _cancel_or_close(self) -> None:
         if self.job is not None and self.job.is_running():

@@ -313,6 +313,7 @@ class ImportDialog(QDialog):
         for button in (self.import_button, self.preview_button):
             button.setEnabled(not running and self.paths.count() > 0)
         self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)  # an idle bar looks like an empty text field
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.stop()  # closing while running: stop, keep what was imported

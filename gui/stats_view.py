@@ -142,7 +142,9 @@ class StatsTableModel(QAbstractTableModel):
 
 
 class BarChart(QWidget):
-    """Stacked vertical bars, one per category, with a value axis and a legend."""
+    """Stacked bars, one per category, with a value axis and a legend: vertical while
+    every category's name fits under its bar, else horizontal with the names in full
+    (elided past 40 % of the width, the whole name in the tooltip) to the left."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,6 +156,8 @@ class BarChart(QWidget):
         self.values: list[list[int]] = []  # per category, per series
         self.colours: list[QColor] = []
         self.bars: list[tuple[QRectF, str]] = []  # painted bar rectangles and their tooltips
+        self.labels: list[tuple[QRectF, str]] = []  # painted category names and their texts
+        self.horizontal = False
         self.note = ""
 
     def set_breakdown(self, breakdown: Breakdown) -> None:
@@ -186,12 +190,17 @@ class BarChart(QWidget):
             painter.setPen(self.palette().color(self.palette().ColorRole.PlaceholderText))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Nothing to show yet")
             return
+        self.labels = []
         top = self._legend(painter, line)
         peak = max(1, max(sum(values) for values in self.values))
         step = _nice_step(peak)
         axis_max = step * math.ceil(peak / step)
+        self.horizontal = self._names_crowded(metrics)
+        if self.horizontal:
+            self._paint_horizontal(painter, metrics, top, step, axis_max)
+            return
         left = metrics.horizontalAdvance(f"{axis_max:,}") + 12
-        label_room = min(110, max(metrics.horizontalAdvance(c) for c in self.categories) + 8)
+        label_room = line + 4
         plot = QRectF(
             left, top + line // 2, self.width() - left - 10, self.height() - top - label_room - line
         )
@@ -221,9 +230,61 @@ class BarChart(QWidget):
                 painter.fillRect(rect, colour)
                 self.bars.append((rect, f"{name}: {value:,} {series.replace('_', ' ')}"))
                 bottom -= height
-            self._category_label(painter, metrics, name, x + width / 2, plot.bottom() + 4, label_room, slot)
+            label = QRectF(x + width / 2 - slot / 2, plot.bottom() + 4, slot, line)
+            painter.setPen(text_colour)
+            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, name)
+            self.labels.append((label, name))
         painter.setPen(text_colour)
         painter.drawLine(int(plot.left()), int(plot.bottom()), int(plot.right()), int(plot.bottom()))
+
+    def _names_crowded(self, metrics: QFontMetrics) -> bool:
+        """True when a category's name would not fit level under its bar."""
+        left = metrics.horizontalAdvance("0000") + 12
+        slot = (self.width() - left - 10) / max(1, len(self.categories))
+        return any(metrics.horizontalAdvance(name) > slot - 4 for name in self.categories)
+
+    def _paint_horizontal(self, painter: QPainter, metrics: QFontMetrics, top: int, step: int, axis_max: int):
+        line = metrics.height()
+        names = min(int(self.width() * 0.4), max(metrics.horizontalAdvance(c) for c in self.categories) + 12)
+        plot = QRectF(names, top + line // 2, self.width() - names - 16, self.height() - top - 2 * line)
+        if plot.height() < 10 or plot.width() < 20:
+            return
+        grid = QPen(self.palette().color(self.palette().ColorRole.Mid))
+        grid.setStyle(Qt.PenStyle.DotLine)
+        text_colour = self.palette().color(self.palette().ColorRole.Text)
+        for tick in range(0, axis_max + 1, step):
+            x = plot.left() + plot.width() * tick / axis_max
+            painter.setPen(grid)
+            painter.drawLine(int(x), int(plot.top()), int(x), int(plot.bottom()))
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(x - 40, plot.bottom() + 2, 80, line), Qt.AlignmentFlag.AlignHCenter, f"{tick:,}"
+            )
+        slot = plot.height() / len(self.categories)
+        height = max(2.0, min(slot * 0.7, line * 1.6))
+        for n, (name, values) in enumerate(zip(self.categories, self.values, strict=True)):
+            y = plot.top() + slot * n + (slot - height) / 2
+            left = plot.left()
+            for value, colour, series in zip(values, self.colours, self.series, strict=True):
+                width = plot.width() * value / axis_max
+                rect = QRectF(left, y, width, height)
+                painter.fillRect(rect, colour)
+                self.bars.append((rect, f"{name}: {value:,} {series.replace('_', ' ')}"))
+                left += width
+            label = QRectF(4, plot.top() + slot * n, names - 10, slot)
+            painter.setPen(text_colour)
+            shown = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, int(label.width()))
+            painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
+            self.labels.append((label, name))
+        painter.drawLine(int(plot.left()), int(plot.top()), int(plot.left()), int(plot.bottom()))
+
+    def shown_names(self) -> list[str]:
+        """The category names as painted (elided where they did not fit)."""
+        metrics = QFontMetrics(self.font())
+        return [
+            metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, int(rect.width()))
+            for rect, name in self.labels
+        ]
 
     def _legend(self, painter: QPainter, line: int) -> int:
         x = 8
@@ -237,25 +298,9 @@ class BarChart(QWidget):
             painter.drawText(int(x + 8), 6 + line - 4, f"({self.note})")
         return 6 + line
 
-    def _category_label(
-        self, painter: QPainter, metrics: QFontMetrics, name: str, x: float, y: float, room: int, slot: float
-    ) -> None:
-        """Under its bar: level when there are few bars, slanted (and given more room) when
-        there are many."""
-        slanted = len(self.categories) > 6
-        text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(room - 8 if slanted else slot - 4))
-        painter.save()
-        painter.translate(x, y)
-        if slanted:
-            painter.rotate(-45)
-            painter.drawText(-metrics.horizontalAdvance(text), metrics.ascent(), text)
-        else:
-            painter.drawText(-metrics.horizontalAdvance(text) // 2, metrics.ascent(), text)
-        painter.restore()
-
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
         point = event.position()
-        tip = next((text for rect, text in self.bars if rect.contains(point)), "")
+        tip = next((text for rect, text in self.bars + self.labels if rect.contains(point)), "")
         if tip:
             QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         else:

@@ -40,8 +40,12 @@ def normalise_newlines(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# A trailing attribution line such as "source site-64" (wire copy boilerplate).
+# A trailing attribution line such as "source site-64" (wire copy boilerplate), and the
+# date line "published 2026-03-09" (ISO 8601) that may follow or precede it.
 _SOURCE_LINE = re.compile(r"^\s*source\s+(?P<source>\S.*?)\s*$", re.IGNORECASE)
+_PUBLISHED_LINE = re.compile(
+    r"^\s*published\s+(?P<published>\d{4}-\d{2}-\d{2}(?:[T ][\d:+Z.-]*)?)\s*$", re.IGNORECASE
+)
 # Boilerplate cross-links inside wire copy ("• Read also: ..."): not part of the story.
 _READ_ALSO = re.compile(r"^\s*[•*-]?\s*(read also|see also|also read)\s*:", re.IGNORECASE)
 
@@ -51,11 +55,13 @@ class ParsedArticle:
     title: str
     text: str
     source: str
+    published: str = ""
 
 
 def parse_plain_article(raw: str) -> ParsedArticle:
-    """Split a .txt/.md article: first non-empty line is the title, a trailing
-    ``source ...`` line becomes the source, the rest (trimmed of blank edges) is the text.
+    """Split a .txt/.md article: first non-empty line is the title, trailing
+    ``source ...`` and ``published YYYY-MM-DD`` lines (either order) become the source
+    and the publication date, the rest (trimmed of blank edges) is the text.
 
     Raises ValueError when there is no title or no body.
     """
@@ -67,16 +73,19 @@ def parse_plain_article(raw: str) -> ParsedArticle:
     title = lines.pop(0).strip().lstrip("#").strip()
     while lines and not lines[-1].strip():
         lines.pop()
-    source = ""
-    if lines:
-        match = _SOURCE_LINE.match(lines[-1])
-        if match:
-            source = match.group("source")
-            lines.pop()
+    found = {"source": "", "published": ""}
+    for _ in range(2):
+        for pattern in (_SOURCE_LINE, _PUBLISHED_LINE):
+            match = pattern.match(lines[-1]) if lines else None
+            if match and not any(found[name] for name in match.groupdict()):
+                found.update(match.groupdict())
+                lines.pop()
+                while lines and not lines[-1].strip():
+                    lines.pop()
     body = "\n".join(_without_boilerplate(lines)).strip("\n")
     if not body.strip():
         raise ValueError("the article has a title but no text")
-    return ParsedArticle(title=title, text=body, source=source)
+    return ParsedArticle(title=title, text=body, source=found["source"], published=found["published"])
 
 
 def _without_boilerplate(lines: list[str]) -> list[str]:

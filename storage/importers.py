@@ -180,7 +180,7 @@ def import_file(
         report.problems.append(ImportProblem(str(path), str(exc)))
         return
     doc = Document(title=article.title, text=article.text, source=article.source,
-                   meta={"file": path.name})  # fmt: skip
+                   published=article.published, meta={"file": path.name})  # fmt: skip
     _store(repo, [(str(path), doc, None)], report)
 
 

@@ -135,6 +135,7 @@ class ExportReport:
     spans_by_status: Counter[str] = field(default_factory=Counter)
     entities: int = 0  # spans written as doc.ents or IOB entities
     claims: int = 0
+    documents_with_claims: int = 0
     split: dict[str, int] = field(default_factory=dict)  # documents per file (spacy split)
     problems: list[ExportProblem] = field(default_factory=list)
     overlaps: list[ExportProblem] = field(default_factory=list)  # in doc.spans only, not doc.ents
@@ -169,7 +170,8 @@ class ExportReport:
         else:
             lines.append("wrote " + ", ".join(str(p) for p in self.files))
         split = f" ({', '.join(f'{k} {v}' for k, v in self.split.items())})" if self.split else ""
-        lines.append(f"documents: {self.documents}{split}")
+        with_claims = f" ({self.documents_with_claims} with claims)" if self.format == "claims" else ""
+        lines.append(f"documents: {self.documents}{split}{with_claims}")
         total = sum(self.spans_by_label.values())
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(self.spans_by_status.items()))
         lines.append(f"spans: {total}" + (f" ({statuses})" if statuses else ""))

@@ -95,6 +95,7 @@ class ClaimsWriter:
         for claim, exported in zip(claims, record["claims"], strict=True):
             exported["source_entity"] = source_entity(sources.get(claim.id))
         self.report.claims += len(claims)
+        self.report.documents_with_claims += bool(claims)
         self.out.write(dumps(record) + "\n")
 
     def finish(self) -> None:
