@@ -21,7 +21,17 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPixmap, QTextBlock
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QTextBlock,
+    QTextCharFormat,
+)
 
 from gui.highlighter import SpanHighlighter
 from gui.theme import is_dark
@@ -75,21 +85,33 @@ class TaggedHighlighter(SpanHighlighter):
         super().__init__(labels, document)
         self.tags_shown = True
         self.metrics = metrics
+        self._room: dict[int, float] = {}
+        self._spaced_formats: dict[tuple[int, float], tuple[QTextCharFormat, QTextCharFormat]] = {}
 
     def restyle(self) -> None:
         """The label colours changed (a light or dark palette): format every block again."""
         self._formats.clear()
+        self._spaced_formats.clear()
         self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        super().highlightBlock(text)
+        """The span highlighter's pass, with ``_room`` telling ``setFormat`` which
+        positions end a span and how wide their tags are."""
+        self._room = self._tag_room(text)
+        try:
+            super().highlightBlock(text)
+        finally:
+            self._room = {}
+
+    def _tag_room(self, text: str) -> dict[int, float]:
+        """Block position of each span's last character -> room (px) for its tags."""
         index = self.index
         if not self.tags_shown or self.metrics is None or index is None or not text:
-            return
+            return {}
         block = self.currentBlock()
         spans = index.by_block.get(block.blockNumber())
         if not spans:
-            return
+            return {}
         base = block.position()
         last = base + block.length() - 1
         to_qt, room_of = index.offsets.to_qt, self.metrics.room
@@ -98,12 +120,32 @@ class TaggedHighlighter(SpanHighlighter):
             end = to_qt(span.end)
             if base < end <= last and span.status != Status.REJECTED:
                 room[end - 1 - base] = room.get(end - 1 - base, 0.0) + room_of(span)
-        absolute = QFont.SpacingType.AbsoluteSpacing
-        for position, width in room.items():
-            fmt = self.format(position)
-            fmt.setFontLetterSpacingType(absolute)
-            fmt.setFontLetterSpacing(width)
-            self.setFormat(position, 1, fmt)
+        return room
+
+    def setFormat(self, start: int, count: int, fmt) -> None:  # noqa: N802 (Qt override)
+        """The highlighter's ranges end where spans end (overlaps are cut there too): a
+        range holding a span's last character gives that character the tag's room."""
+        tail = start + count - 1
+        width = self._room.get(tail) if self._room and isinstance(fmt, QTextCharFormat) else None
+        if width is None:
+            super().setFormat(start, count, fmt)
+            return
+        if count > 1:
+            super().setFormat(start, count - 1, fmt)
+        super().setFormat(tail, 1, self._spaced(fmt, width))
+
+    def _spaced(self, fmt: QTextCharFormat, width: float) -> QTextCharFormat:
+        """``fmt`` with ``width`` px after each character (cached: the highlighter's
+        formats are shared objects, so there are few of these)."""
+        key = (id(fmt), width)
+        cached = self._spaced_formats.get(key)
+        if cached is None or cached[0] is not fmt:
+            spaced = QTextCharFormat(fmt)
+            spaced.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            spaced.setFontLetterSpacing(width)
+            cached = (fmt, spaced)
+            self._spaced_formats[key] = cached
+        return cached[1]
 
 
 class LabelTagPainter:
@@ -133,6 +175,10 @@ class LabelTagPainter:
     def visible_tags(self) -> list[tuple[Span, QRectF]]:
         """(span, tag rectangle in viewport coordinates) of every tag on screen."""
         return [(span, rect) for span, rect, _outline in self._layout() if not rect.isNull()]
+
+    def visible_outlines(self) -> dict[int, list[QRectF]]:
+        """Span id -> the dashed boxes (viewport coordinates) of each suggestion on screen."""
+        return {span.id: outline for span, _rect, outline in self._layout() if outline}
 
     def paint(self, painter: QPainter, area: QRect) -> None:
         """Draw the tags and outlines that meet ``area`` (viewport coordinates). Each
@@ -190,7 +236,7 @@ class LabelTagPainter:
         """Tags and outlines of the spans in the blocks on screen."""
         highlighter = self.highlighter
         index = highlighter.index
-        if not highlighter.tags_shown or index is None:
+        if index is None:
             return []
         view = self.view
         height = view.viewport().height()
@@ -214,14 +260,16 @@ class LabelTagPainter:
         return found
 
     def _block_tags(self, block: QTextBlock, spans: dict[int, Span]):
-        """The block's tags and outlines relative to its top left corner, computed again
-        only when its spans, its layout or the tag room changed."""
+        """The block's tags and outlines relative to its top left corner (outlines also
+        while tags are hidden), computed again only when its spans, its layout or the tag
+        room changed."""
         layout = block.layout()
         key = (
             tuple(spans.values()),
             layout.lineCount(),
             layout.boundingRect().width(),
             self.metrics.font.pointSizeF(),
+            self.highlighter.tags_shown,
         )
         cached = self._cache.get(block.blockNumber())
         if cached is not None and cached[0] == key:
@@ -243,7 +291,7 @@ class LabelTagPainter:
                 continue
             start, end = max(to_qt(span.start), base) - base, min(to_qt(span.end), last) - base
             outline = self._outline(layout, start, end, origin) if span.status == Status.SUGGESTED else []
-            if not base < to_qt(span.end) <= last:
+            if not (base < to_qt(span.end) <= last and self.highlighter.tags_shown):
                 if outline:
                     result.append((span, QRectF(), outline))
                 continue

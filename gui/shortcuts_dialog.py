@@ -59,6 +59,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         self.filter.textChanged.connect(self.apply_filter)
         self._fit_screen(parent)
+        self.filter.setFocus()
 
     def _fit_screen(self, parent: QWidget | None) -> None:
         screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()

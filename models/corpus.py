@@ -23,17 +23,21 @@ SORT_KEYS = (
 
 _FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _BARE_WORD = re.compile(r"\w+")
+_MIN_PREFIX = 3
 
 
 def word_prefixes(search: str) -> str:
-    """The search box's query for FTS5, with every bare word a prefix ("missile" ->
-    "missile*", so that "missiles" is found and marked too). Phrases in quotes, operators
-    (AND, OR, NOT, NEAR), column filters ("title:"), words with a ``*`` already and
-    anything else that is not a plain word are left as typed."""
+    """The search box's query for FTS5, with every bare word of three or more characters
+    a prefix ("missile" -> "missile*", so that "missiles" is found and marked too; shorter
+    words would match a large part of the vocabulary). Phrases in quotes, operators (AND,
+    OR, NOT, NEAR), column filters ("title:"), words with a ``*`` already and anything
+    else that is not a plain word are left as typed."""
     parts = search.split('"')
     for n in range(0, len(parts), 2):  # outside quotes
         parts[n] = " ".join(
-            word + "*" if _BARE_WORD.fullmatch(word) and word not in _FTS_OPERATORS else word
+            word + "*"
+            if len(word) >= _MIN_PREFIX and _BARE_WORD.fullmatch(word) and word not in _FTS_OPERATORS
+            else word
             for word in parts[n].split(" ")
         )
     return '"'.join(parts)

@@ -48,6 +48,7 @@ def test_each_span_shows_its_label_tag_and_the_view_menu_hides_them(qtbot, repo,
     window.tags_action.trigger()  # View -> Label tags
     assert not window.tags_action.isChecked()
     assert view.tags.visible_tags() == []
+    assert city.id in view.tags.visible_outlines(), "suggestions stay outlined"
     plain_room = _x_of(view, person.end) - _x_of(view, person.end - 1)
     assert shown_room - plain_room >= view.tags.metrics.room(person) - 1, "the room for the tag is gone"
     assert window.settings.value("view/label_tags", type=bool) is False
@@ -64,7 +65,7 @@ def test_suggestion_is_outlined_and_never_hides_accepted_text(qtbot, repo, make_
     assert ("Minister Aline Sawadogo", person) in highlighted_ranges(view), "the accepted fill is whole"
 
     suggestion = next(s for s in view.index.spans.values() if s.status == Status.SUGGESTED)
-    outline = next(o for s, _rect, o in view.tags._layout() if s.id == suggestion.id)
+    outline = view.tags.visible_outlines()[suggestion.id]
     assert outline, "a suggestion gets a dashed box round its text"
     image = view.viewport().grab().toImage()
     box = outline[0]

@@ -44,7 +44,8 @@ def test_word_prefixes_leave_phrases_operators_and_columns_alone():
     assert word_prefixes("missile") == "missile*"
     query = 'missile AND "air base" OR title: rocket'
     assert word_prefixes(query) == 'missile* AND "air base" OR title: rocket*'
-    assert word_prefixes("prot* covid-19 NOT x") == "prot* covid-19 NOT x*"
+    assert word_prefixes("prot* covid-19 NOT gas") == "prot* covid-19 NOT gas*"
+    assert word_prefixes("EU oil") == "EU oil*", "two letters stay exact"
     assert word_prefixes("") == ""
 
 

@@ -322,3 +322,18 @@ def test_dark_colour_scheme_keeps_spans_readable(qtbot, repo, make_document, mai
         window.scheme_actions["system"].trigger()
     assert not window.labels.dark
     assert ("AFP", light) in highlighted_ranges(view)
+
+
+def test_platform_standard_keys_are_bound(qtbot, repo, make_document, main_window):
+    from PySide6.QtGui import QKeySequence
+
+    make_document(TEXT)
+    window = main_window(repo)
+    standard = QKeySequence.StandardKey
+    corpus = window.corpus
+    pairs = [(window.undo_action, standard.Undo), (window.redo_action, standard.Redo),
+             (corpus.find_action, standard.Find), (corpus.refresh_action, standard.Refresh)]  # fmt: skip
+    for action, key in pairs:
+        assert all(binding in action.shortcuts() for binding in QKeySequence.keyBindings(key)), action.text()
+    qtbot.keyClick(window.article.text, Qt.Key.Key_F, CTRL)
+    assert window.corpus.filters.search.hasFocus()
