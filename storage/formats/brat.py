@@ -10,12 +10,18 @@ points into the .txt exactly as stored, line endings included).
   cue or trigger are claim parts, not entity spans; a source that is an entity is both.
 - Attributes ``SourceKind`` and ``Certainty`` on an event or relation set the claim's
   source kind and certainty; ``#`` annotator notes on them become the claim's note.
+- An annotation id given twice (``T1`` on two lines) keeps its first line; the repeat
+  is named in a warning (line and id) and skipped, so no claim is re-pointed.
+- A .txt that begins with a UTF-8 byte-order mark: brat counts the mark as a character,
+  Quire's text drops it, so offsets are carried back by one (as line endings are in
+  ``records.normalised``).
 - Other annotation kinds (``N`` normalisations, other attributes, equivalences) are named
   once in a warning and not imported.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,23 +57,37 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
         yield ReadProblem(str(path), str(exc))
         return
     doc = SourceDocument(str(ann), text, meta={"file": txt.name})
-    yield _parse(doc, annotations)
+    yield _parse(doc, annotations, bom=_starts_with_bom(txt))
 
 
-def _parse(doc: SourceDocument, annotations: str) -> SourceDocument:
+def _starts_with_bom(path: Path) -> bool:
+    """Whether the file begins with a UTF-8 byte-order mark (which brat counts as a
+    character and the importer's text reader removes)."""
+    with path.open("rb") as file:
+        return file.read(3) == codecs.BOM_UTF8
+
+
+def _parse(doc: SourceDocument, annotations: str, bom: bool = False) -> SourceDocument:
     bounds: dict[str, _TextBound] = {}
     links: dict[str, tuple[str, dict[str, str]]] = {}  # E/R id -> (trigger T id or "", role -> T id)
     attributes: dict[str, dict[str, str]] = {}
     notes: dict[str, str] = {}
     skipped: set[str] = set()
+    first_line: dict[str, int] = {}  # annotation id -> the line that defined it
     for number, line in enumerate(annotations.replace("\r\n", "\n").split("\n"), start=1):
         if not line.strip():
             continue
         fields = line.split("\t")
         ident = fields[0]
+        if ident in first_line and ident != "*":
+            doc.warnings.append(
+                f"line {number}: annotation id {ident} repeats line {first_line[ident]}; kept the first"
+            )
+            continue
+        first_line[ident] = number
         try:
             if ident.startswith("T"):
-                bounds[ident] = _text_bound(fields, doc, number)
+                bounds[ident] = _text_bound(fields, doc, number, bom)
             elif ident.startswith(("E", "R")):
                 links[ident] = _link(fields[1])
             elif ident.startswith(("A", "M")):
@@ -85,11 +105,14 @@ def _parse(doc: SourceDocument, annotations: str) -> SourceDocument:
     return doc
 
 
-def _text_bound(fields: list[str], doc: SourceDocument, number: int) -> _TextBound:
+def _text_bound(fields: list[str], doc: SourceDocument, number: int, bom: bool) -> _TextBound:
     label, _, where = fields[1].partition(" ")
     if not _FRAGMENTS.match(where):
         raise ValueError(f"{fields[0]} offsets {where!r} are not 'START END' pairs")
-    pairs = [tuple(map(int, fragment.split())) for fragment in where.split(";")]
+    # brat counts a leading byte-order mark as a character; the text here has none
+    shift = 1 if bom else 0
+    numbers = [tuple(map(int, fragment.split())) for fragment in where.split(";")]
+    pairs = [(max(s - shift, 0), max(e - shift, 0)) for s, e in numbers]
     start, end = min(s for s, _ in pairs), max(e for _, e in pairs)
     if not all(0 <= s < e <= len(doc.text) for s, e in pairs):
         raise ValueError(f"{fields[0]} offsets {where} are outside the text (0-{len(doc.text)})")

@@ -1,5 +1,7 @@
 """CoNLL-2003, IOB2 and BILUO files: one token per line, its tag in the last column
-(CoNLL-2003's four columns, or token and tag), a blank line between sentences.
+(CoNLL-2003's four columns, or token and tag), a blank line between sentences. Columns
+are split on tabs when the line has any, else on ASCII spaces, never on other Unicode
+spaces: a token with a no-break space, U+2028 or a form feed is kept whole.
 
 Documents are separated by ``-DOCSTART-`` lines; a file without any is read as one
 document per blank-line block. Tags: ``O``; ``B-``/``I-`` (IOB2, and IOB1 where ``I-``
@@ -64,7 +66,7 @@ def _documents(lines, by_docstart: bool) -> Iterator[tuple[int, list[Sentence]]]
                 sentences.append(sentence)
                 sentence = []
             continue
-        columns = line.split()
+        columns = _columns(line)
         if not sentences and not sentence:
             first_line = number
         sentence.append((columns[0], columns[-1] if len(columns) > 1 else ""))
@@ -72,6 +74,14 @@ def _documents(lines, by_docstart: bool) -> Iterator[tuple[int, list[Sentence]]]
         sentences.append(sentence)
     if sentences:
         yield first_line, sentences
+
+
+def _columns(line: str) -> list[str]:
+    """The line's columns: split on tabs when it has any, else on runs of ASCII spaces;
+    never on other whitespace (a no-break space or U+2028 belongs to its token)."""
+    if "\t" in line:
+        return [column.strip(" ") for column in line.split("\t") if column.strip(" ")]
+    return [column for column in line.split(" ") if column]
 
 
 def _document(where: str, sentences: list[Sentence], file_name: str, number: int) -> SourceDocument:

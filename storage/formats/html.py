@@ -10,7 +10,8 @@ docs/DESIGN.md, Import).
 - Encoding: a byte-order mark, else the ``<meta charset>`` (or ``http-equiv``) declared in
   the first 1,024 bytes (as browsers look for it), else UTF-8. A page that does not
   decode as declared is refused with the byte and offset; nothing is guessed.
-  ``iso-8859-1`` and ``us-ascii`` mean windows-1252, as in browsers.
+  ``iso-8859-1`` and ``us-ascii`` mean windows-1252, and a ``<meta>`` declaring UTF-16
+  means UTF-8, as in browsers (a UTF-16 page has a BOM).
 - Text: trafilatura's main text, without navigation, adverts, comments, cookie banners
   and tables of links; paragraphs separated by a blank line; a first paragraph that
   repeats the title is dropped (the title is the document's title).
@@ -38,7 +39,10 @@ from storage.formats.records import ReadContext, ReadProblem, SourceDocument
 _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # What browsers decode these labels as (the WHATWG Encoding Standard).
-_BROWSER_CODEC = {"iso8859-1": "cp1252", "ascii": "cp1252", "utf-16-le": "utf-8", "utf-16-be": "utf-8"}
+_BROWSER_CODEC = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+# A <meta> that declares UTF-16 means UTF-8 (WHATWG HTML, "prescan a byte stream"): a
+# page the parser could read up to its <meta> as ASCII is not UTF-16 (a real one has a BOM).
+_META_UTF16 = {"utf-16", "utf-16-le", "utf-16-be"}
 _META_KEYS = ("author", "sitename", "url", "description", "categories", "tags")
 
 
@@ -59,6 +63,8 @@ def decode(data: bytes, transport: str = "") -> tuple[str, str]:
                 f"the page declares charset {declared!r}, which is not a known encoding"
             ) from None
         codec = _BROWSER_CODEC.get(codec, codec)
+        if codec in _META_UTF16 and not transport:
+            codec = "utf-8"
     else:
         codec = "utf-8"
     try:

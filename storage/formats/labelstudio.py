@@ -1,6 +1,9 @@
 """Label Studio JSON exports: a list of tasks, each with ``data`` (the text under
 ``data.text``, or the task's only string value) and ``annotations``, whose ``result``
-items of type ``labels`` are spans (``value.start``, ``value.end``, ``value.labels``).
+items of type ``labels`` are spans (``value.start``, ``value.end``, ``value.labels``; a
+single label given as a string is read as that label). A result, annotation list or
+value of another shape is skipped with a warning, as are tasks that hold only
+``predictions`` (model output is not imported).
 
 Label Studio versions before 1.4 counted offsets in UTF-16 code units, so a text with an
 emoji shifts every later span by one (label-studio issue #1347). When a span's
@@ -64,29 +67,50 @@ def _document(where: str, task: Any) -> SourceDocument:
         if key != "text" and not isinstance(value, dict)
     }
     doc = SourceDocument(where, text, meta={"label_studio_id": task.get("id"), **meta})
-    annotations = [
-        a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")
-    ]
+    given = task.get("annotations")
+    if task.get("predictions") and not given:
+        doc.warnings.append("the task has predictions and no annotations: predictions are not imported")
+    if given is not None and not isinstance(given, list):
+        doc.warnings.append(f'"annotations" is {type(given).__name__}, not a list; no annotations imported')
+        given = []
+    annotations = [a for a in given or [] if isinstance(a, dict) and not a.get("was_cancelled")]
     if len(annotations) > 1:
         doc.warnings.append(
             f"{len(annotations)} annotations of this task; imported the first (id {annotations[0].get('id')})"
         )
-    results = annotations[0].get("result", []) if annotations else []
+    results = annotations[0].get("result") if annotations else []
+    if not isinstance(results, list):
+        doc.warnings.append(f'annotation {annotations[0].get("id")}: "result" is not a list; none imported')
+        results = []
     skipped: set[str] = set()
-    for item in results:
+    for number, item in enumerate(results, start=1):
         if not isinstance(item, dict) or item.get("type") != "labels":
             skipped.add(str(item.get("type")) if isinstance(item, dict) else "?")
             continue
-        value = item.get("value") or {}
-        start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
-        if type(start) is not int or type(end) is not int or not labels:
-            doc.warnings.append(f"result {item.get('id')}: needs integer start, end and a label; skipped")
-            continue
-        start, end = _code_points(text, start, end, value.get("text"), doc)
-        doc.spans.extend(SourceSpan(start, end, str(label), value.get("text")) for label in labels)
+        doc.spans.extend(_spans(str(item.get("id", number)), item, text, doc))
     if skipped:
         doc.warnings.append(f"result items of type {', '.join(sorted(skipped))} not imported (only labels)")
     return doc
+
+
+def _spans(name: str, item: dict[str, Any], text: str, doc: SourceDocument) -> list[SourceSpan]:
+    """The spans of one ``labels`` result (one per label; a string is one label), or none
+    with a warning when its value is not of that shape."""
+    value = item.get("value")
+    if not isinstance(value, dict):
+        doc.warnings.append(f"result {name}: value must be an object; skipped")
+        return []
+    start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+    if isinstance(labels, str):
+        labels = [labels]
+    if not isinstance(labels, list) or not all(isinstance(label, str) and label for label in labels):
+        doc.warnings.append(f"result {name}: labels must be a list of label names, not {labels!r}; skipped")
+        return []
+    if type(start) is not int or type(end) is not int or not labels:
+        doc.warnings.append(f"result {name}: needs integer start, end and a label; skipped")
+        return []
+    start, end = _code_points(text, start, end, value.get("text"), doc)
+    return [SourceSpan(start, end, label, value.get("text")) for label in labels]
 
 
 def _code_points(text: str, start: int, end: int, stated: Any, doc: SourceDocument) -> tuple[int, int]:

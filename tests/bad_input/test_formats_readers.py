@@ -1,0 +1,113 @@
+"""Other tools' annotation files shaped like those tools' bug reports (the adversarial
+test of 2026-11-30): each reader keeps every word and every label it can read, names what
+it cannot in one warning per item, and never gives a traceback. Inputs are in
+tests/data/bad_import/ (not under tests/data/import/, whose folder import test counts
+every file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.formats.html import decode
+from storage.importers import ImportReport, import_paths
+from storage.repository import Repository
+
+BAD = Path(__file__).parents[1] / "data" / "bad_import"
+
+
+def imported(tmp_path: Path, name: str) -> tuple[ImportReport, list[tuple[str, list, list]]]:
+    """The report and, per stored document, (text, [(label, covered text)], [claim parts as text])."""
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        report = import_paths(repo, [BAD / name])
+        stored = []
+        for doc_id in repo.document_ids():
+            text = repo.document(doc_id).text
+            spans = [(s.label, text[s.start : s.end]) for s in repo.spans(doc_id)]
+            claims = [
+                {role: text[where[0] : where[1]] for role, where in c.parts().items() if where}
+                for c in repo.claims(doc_id)
+            ]
+            stored.append((text, spans, claims))
+    finally:
+        repo.close()
+    return report, stored
+
+
+def warnings(report: ImportReport) -> list[str]:
+    return [p.message for p in report.warnings]
+
+
+def test_brat_repeated_id_keeps_the_first_and_names_the_repeat(tmp_path):
+    report, [(text, spans, claims)] = imported(tmp_path, "duplicate_id.txt")
+    assert text == "Angela Merkel told Reuters that Germany would help.\n"
+    assert ("PERSON", "Angela Merkel") in spans and ("ORG", "Reuters") not in spans
+    assert claims == [{"content": "Germany would help", "cue": "told", "source": "Angela Merkel"}]
+    assert "line 2: annotation id T1 repeats line 1; kept the first" in warnings(report)
+    assert report.warnings[0].path == str(BAD / "duplicate_id.ann")
+
+
+def test_brat_text_with_a_byte_order_mark_keeps_every_span(tmp_path):
+    report, [(text, spans, _)] = imported(tmp_path, "bom.txt")
+    assert text == "Angela Merkel met Macron."
+    assert sorted(spans) == [("PERSON", "Angela Merkel"), ("PERSON", "Macron")]
+    assert report.warnings == [] and report.problems == []
+
+
+def test_conll_tokens_with_unicode_spaces_are_kept_whole(tmp_path):
+    report, [(text, spans, _)] = imported(tmp_path, "unicode_space.iob2")
+    assert text.startswith("Hello New\xa0York foo\u2028bar x\x0cy San Francisco")
+    assert spans == [("GPE", "New\xa0York"), ("PERSON", "x\x0cy"), ("GPE", "San Francisco")]
+
+
+def test_label_studio_label_given_as_a_string_is_one_label(tmp_path):
+    report, [(_, spans, _)] = imported(tmp_path, "ls_labels_string.json")
+    assert spans == [("Annotation", "annotation"), ("GPE", "Paris")]
+
+
+def test_label_studio_labels_of_another_shape_are_refused_with_a_warning(tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text(
+        '[{"id": 9, "data": {"text": "Oslo and Bergen"}, "annotations": [{"id": 1, "result": ['
+        '{"id": "a", "type": "labels", "value": {"start": 0, "end": 4, "labels": {"x": 1}}},'
+        '{"id": "b", "type": "labels", "value": {"start": 9, "end": 15, "labels": ["GPE"]}}]}]}]',
+        encoding="utf-8",
+    )
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        report = import_paths(repo, [path])
+        spans = [s.label for s in repo.spans(repo.document_ids()[0])]
+    finally:
+        repo.close()
+    assert spans == ["GPE"]
+    assert warnings(report) == ["result a: labels must be a list of label names, not {'x': 1}; skipped"]
+
+
+def test_label_studio_null_result_imports_the_task_with_one_warning(tmp_path):
+    report, [(text, spans, _)] = imported(tmp_path, "ls_result_null.json")
+    assert (text, spans) == ("Some text", [])
+    assert warnings(report) == ['annotation 1: "result" is not a list; none imported']
+
+
+def test_label_studio_value_that_is_not_an_object_is_skipped_with_one_warning(tmp_path):
+    report, [(text, spans, _)] = imported(tmp_path, "ls_value_list.json")
+    assert (text, spans) == ("Some text", [])
+    assert warnings(report) == ["result 1: value must be an object; skipped"]
+
+
+def test_label_studio_annotations_object_and_predictions_only_are_named(tmp_path):
+    report, [(_, spans, _)] = imported(tmp_path, "ls_annotations_dict.json")
+    assert spans == [] and warnings(report) == ['"annotations" is dict, not a list; no annotations imported']
+    report, [(_, spans, _)] = imported(tmp_path / "p", "ls_predictions_only.json")
+    assert spans == []
+    assert warnings(report) == ["the task has predictions and no annotations: predictions are not imported"]
+
+
+def test_page_declaring_utf16_in_its_meta_is_read_as_utf8(tmp_path):
+    report, [(text, _, _)] = imported(tmp_path, "u16decl.html")
+    assert text.startswith("Paragraph 1: Angela Merkel met Emmanuel Macron in Paris")
+    assert text.count("Paragraph ") == 8
+    assert decode(b'<meta charset="UTF-16LE"><p>caf\xc3\xa9</p>')[1] == "utf-8"
+    # a BOM still says UTF-16, and a MIME header's utf-16 is taken as it says
+    assert decode(b"\xff\xfe<\x00p\x00>\x00") == ("<p>", "utf-16")
+    assert decode("<p>é</p>".encode("utf-16-le"), "utf-16-le") == ("<p>é</p>", "utf-16-le")
