@@ -129,7 +129,7 @@ def build_database(path: Path, n_docs: int, spans_per_doc: int, seed: int = 11) 
     began = time.perf_counter()
     batch = 2_000
     for first in range(0, n_docs, batch):
-        docs, spans = [], []
+        docs, texts, spans = [], [], []
         for doc_id in range(first + 1, min(first + batch, n_docs) + 1):
             text, offsets = make_text(rng, words, weights, doc_id % RARE_EVERY == 0)
             roll = rng.random()
@@ -142,7 +142,6 @@ def build_database(path: Path, n_docs: int, spans_per_doc: int, seed: int = 11) 
                 {
                     "id": doc_id,
                     "title": " ".join(text.split(" ", 8)[:8]).rstrip("."),
-                    "text": text,
                     "text_hash": text_hash(text),
                     "source": rng.choice(sources),
                     "published": when[:10],
@@ -155,6 +154,7 @@ def build_database(path: Path, n_docs: int, spans_per_doc: int, seed: int = 11) 
                     "done_at": when if status == "done" else None,
                 }
             )
+            texts.append({"id": doc_id, "text": text})
             for start, end in rng.sample(offsets, min(spans_per_doc, len(offsets))):
                 roll = rng.random()
                 span_status = "accepted" if roll < 0.7 else "suggested" if roll < 0.9 else "rejected"
@@ -174,6 +174,7 @@ def build_database(path: Path, n_docs: int, spans_per_doc: int, seed: int = 11) 
                 )
         with db.conn:
             db["documents"].insert_all(docs, batch_size=500)
+            db["document_texts"].insert_all(texts, batch_size=500)
             db["spans"].insert_all(spans, batch_size=2_000)
         done = min(first + batch, n_docs)
         if done % 20_000 == 0 or done == n_docs:
