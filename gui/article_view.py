@@ -7,7 +7,7 @@ Delete removes the selected span; a number key relabels it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.highlighter import SpanIndex
+from gui.highlighter import SpanIndex, display_text
 from gui.keys import RESIZE_ACTIONS, review_action
 from gui.label_tags import LabelTagPainter, TaggedHighlighter
 from gui.offsets import OffsetMap
@@ -60,6 +60,7 @@ class TextView(QPlainTextEdit):
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setMouseTracking(True)
+        self.stored_text = ""  # the text shown, as stored (code points)
         self.offsets = OffsetMap("")
         self.index = SpanIndex("", self.offsets)
         self.highlighter = TaggedHighlighter(labels, self.document())
@@ -75,14 +76,37 @@ class TextView(QPlainTextEdit):
         self._marks.clear()
         self.setExtraSelections([])
         self.selected_span_id = None
+        self.stored_text = text
+        shown = display_text(text)  # long paragraphs in blocks of LONG_BLOCK at most
         self.offsets = OffsetMap(text)
-        self.index = SpanIndex(text, self.offsets)
+        self.index = SpanIndex(shown, self.offsets)
         for span in spans:
             self.index.add(span)
         self.highlighter.reset(self.index)
         # The highlighter stays attached: setPlainText formats every block synchronously
         # from the index (setDocument would defer it to the event loop).
-        self.setPlainText(text)
+        self.setPlainText(shown)
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code points ``[start, end)`` of the text laid out in the viewport."""
+        viewport = self.viewport().rect()
+        first = self.offsets.from_qt(self.cursorForPosition(viewport.topLeft()).position())
+        last = self.offsets.from_qt(self.cursorForPosition(viewport.bottomRight()).position())
+        return first, min(last + 1, self.offsets.length)
+
+    def visible_spans(self) -> list[Span]:
+        """Spans (rejected ones too; callers choose) overlapping ``visible_range()``, by
+        start: what a painter over the text needs, found through the block index."""
+        return self.index.overlapping(*self.visible_range())
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
+        """Copy gives the stored code points (Qt would give a line break where a long
+        paragraph is split for display, ``display_text``)."""
+        mime = QMimeData()
+        selection = self.selection_offsets()
+        if selection is not None:
+            mime.setText(self.stored_text[selection[0] : selection[1]])
+        return mime
 
     def restyle(self) -> None:
         """Draw the spans again in the label set's current colours."""
