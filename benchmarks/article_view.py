@@ -86,8 +86,10 @@ def measure(
     rng = random.Random(1)
     extra_id = [10_000_000]
 
+    first, last = view.visible_range()  # a span the analyst adds is on screen
+
     def add_one() -> None:
-        start = rng.randrange(0, len(text) - 10)
+        start = rng.randrange(first, max(first + 1, last - 10))
         extra_id[0] += 1
         view.add_span(Span(doc_id=1, start=start, end=start + 5, label="PERSON",
                            text=text[start : start + 5], id=extra_id[0]))  # fmt: skip

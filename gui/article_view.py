@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -38,6 +39,10 @@ from models.document import Document
 from models.labels import LabelSet
 
 _WINDOW_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+# Blocks formatted when a text is set, and beyond the screen's edges as it scrolls: a
+# block is at least one line, so the first screen is always formatted before it is shown.
+_FIRST_BLOCKS = 80
+_MARGIN_BLOCKS = 20
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
@@ -64,6 +69,7 @@ class TextView(QPlainTextEdit):
         self.offsets = OffsetMap("")
         self.index = SpanIndex("", self.offsets)
         self.highlighter = TaggedHighlighter(labels, self.document())
+        self.verticalScrollBar().valueChanged.connect(self.format_visible)
         self.tags = LabelTagPainter(self, self.highlighter)
         self.selected_span_id: int | None = None
         self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
@@ -82,10 +88,28 @@ class TextView(QPlainTextEdit):
         self.index = SpanIndex(shown, self.offsets)
         for span in spans:
             self.index.add(span)
-        self.highlighter.reset(self.index)
-        # The highlighter stays attached: setPlainText formats every block synchronously
-        # from the index (setDocument would defer it to the event loop).
+        # The highlighter stays attached: setPlainText formats the first blocks at once
+        # from the index (setDocument would defer it to the event loop); the others are
+        # formatted as they come near the screen (format_visible).
+        self.highlighter.reset(self.index, range(_FIRST_BLOCKS))
         self.setPlainText(shown)
+        self.format_visible()
+
+    def format_visible(self) -> None:
+        """Have the highlighter format the blocks on screen and a few on either side."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        first = last = block.blockNumber()
+        offset, height = self.contentOffset(), self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
+            last = block.blockNumber()
+            block = block.next()
+        self.highlighter.format_blocks(range(max(0, first - _MARGIN_BLOCKS), last + _MARGIN_BLOCKS + 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.format_visible()
 
     def visible_range(self) -> tuple[int, int]:
         """Code points ``[start, end)`` of the text laid out in the viewport."""

@@ -51,3 +51,20 @@ def test_spans_in_a_paragraph_split_for_display_are_exact(qtbot, repo, make_docu
     drag_select(qtbot, view, later, later + len("rockets"))
     qtbot.keyClick(view, Qt.Key.Key_2)
     assert [(s.start, s.text) for s in repo.spans(doc_id) if s.label == "ORG"] == [(later, "rockets")]
+
+
+def test_blocks_are_formatted_as_they_come_on_screen(qtbot, repo, make_document, main_window):
+    lines = [f"Line {n}: officials in Kyiv said rockets hit the base." for n in range(3000)]
+    text = "\n".join(lines)
+    doc_id = make_document(text)
+    last = text.index("Kyiv", len(text) - 60)
+    kyiv = repo.add_span(Span(doc_id=doc_id, start=last, end=last + 4, label="GPE", text="Kyiv"))
+    window = main_window(repo, doc_id)
+    view = window.article.text
+    bottom = view.document().lastBlock()
+    assert not bottom.layout().formats(), "a block far off screen is not formatted yet"
+    window.session.select_span(kyiv.id)  # scrolls to it
+    assert [s.id for s in view.visible_spans()] == [kyiv.id]
+    fills = [f for f in bottom.layout().formats() if f.format.background().style() != Qt.BrushStyle.NoBrush]
+    covered = sorted(p for f in fills for p in range(f.start, f.start + f.length))
+    assert covered == list(range(last - bottom.position(), last - bottom.position() + 4))
