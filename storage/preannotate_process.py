@@ -18,6 +18,7 @@ from typing import Any
 from models.nlp.loading import ModelError, load_model, resolve_model_name
 from storage.preannotate import DEFAULT_BATCH_SIZE, PreannotateError, preannotate
 
+_NICENESS = 10
 _PARENT_CHECK_S = 1.0  # how often an idle process checks that its window still exists
 
 
@@ -34,6 +35,9 @@ def serve(
     window resolved, whatever is installed here), then run jobs until told to stop or
     the window's process is gone."""
     parent = os.getppid()
+    # below the window's priority: on a machine with few cores the scheduler would
+    # otherwise hand the window's core to spaCy's processes for whole time slices
+    os.nice(_NICENESS)
     try:
         model = load_model(None if blank else model_name, force_blank=blank)
     except ModelError as exc:
