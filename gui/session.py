@@ -72,7 +72,7 @@ class DocumentSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: Document | None = None
         self.spans: dict[int, Span] = {}
-        self.pending = SuggestionOrder()  # suggested spans in reading order
+        self.suggestion_order = SuggestionOrder()  # suggested spans in reading order
         self.claims: dict[int, Claim] = {}
         self.selected_span_id: int | None = None
         self.selected_claim_id: int | None = None
@@ -111,21 +111,22 @@ class DocumentSession(QObject):
 
     def _set_spans(self, spans: list[Span]) -> None:
         self.spans = {s.id: s for s in spans}
-        self.pending = SuggestionOrder(spans)
+        self.suggestion_order = SuggestionOrder(spans)
 
     def _put_span(self, span: Span) -> Span | None:
         """Record a stored span; returns the version it replaces, if any."""
         old = self.spans.get(span.id)
         self.spans[span.id] = span
-        self.pending.update(old, span)
+        self.suggestion_order.update(old, span)
         return old
 
     def _drop_span(self, span_id: int) -> None:
-        self.pending.update(self.spans.pop(span_id, None), None)
+        self.suggestion_order.update(self.spans.pop(span_id, None), None)
 
     def suggestions_left(self) -> int:
         """Suggested spans and claims of the open document not yet reviewed."""
-        return len(self.pending) + sum(1 for c in self.claims.values() if c.status == Status.SUGGESTED)
+        claims = sum(1 for c in self.claims.values() if c.status == Status.SUGGESTED)
+        return len(self.suggestion_order) + claims
 
     def ensure_open(self, doc_id: int) -> None:
         if self.document is None or self.document.id != doc_id:
@@ -209,11 +210,11 @@ class DocumentSession(QObject):
     # -- reviewing suggestions (keyboard-first) ----------------------------------------
 
     def suggestions(self) -> list[Span]:
-        return [self.spans[span_id] for span_id in self.pending.ids()]
+        return [self.spans[span_id] for span_id in self.suggestion_order.ids()]
 
     def select_next_suggestion(self, forward: bool = True, after: int | None = None) -> Span | None:
         """Select the next (or previous) suggestion after the selected span, wrapping."""
-        if not self.pending:
+        if not self.suggestion_order:
             self.select_span(None)
             self.message.emit("No suggestions left to review in this document.")
             return None
@@ -224,9 +225,9 @@ class DocumentSession(QObject):
             else (after if after is not None else -1, 0, 0)
         )
         if forward:
-            chosen = self.pending.after(anchor) or self.pending.first()
+            chosen = self.suggestion_order.after(anchor) or self.suggestion_order.first()
         else:
-            chosen = self.pending.before(anchor) or self.pending.last()
+            chosen = self.suggestion_order.before(anchor) or self.suggestion_order.last()
         self.select_span(chosen)
         return self.spans[chosen]
 
@@ -251,7 +252,7 @@ class DocumentSession(QObject):
 
     def _advance_after(self, span: Span) -> None:
         """After a verdict, move to the next suggestion (the Prodigy rhythm)."""
-        chosen = self.pending.after((span.start, span.end, span.id)) or self.pending.first()
+        chosen = self.suggestion_order.after((span.start, span.end, span.id)) or self.suggestion_order.first()
         if chosen is not None:
             self.select_span(chosen)
         else:

@@ -260,7 +260,7 @@ def m008_text_apart_and_prefix_search(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
     for statement in _DOCUMENT_TEXT_TRIGGERS:
         db.execute(statement)
-    db.execute('CREATE INDEX "idx_claims_source_span" ON claims (source_span_id)')
+    db.execute('CREATE INDEX IF NOT EXISTS "idx_claims_source_span" ON claims (source_span_id)')
     db.execute("CREATE TABLE counter_pause (paused INTEGER NOT NULL)")
     for table in ("spans", "claims"):
         db.execute(f'DROP TRIGGER "{table}_count_ai"')
