@@ -220,6 +220,7 @@ def test_offsets_survive_in_every_format_or_the_span_is_reported(corpus):
         store(repo, corpus)
         accepted = {d: [s for s in repo.spans(d) if s.status == Status.ACCEPTED] for d in repo.document_ids()}
         texts_by_id = {d: repo.document(d).text for d in repo.document_ids()}
+        done = {d for d in repo.document_ids() if repo.document(d).status == DocStatus.DONE}
 
         spacy_report = export_corpus(repo, ExportOptions("spacy", folder / "out.spacy"))
         reported = {(p.doc_id, p.start, p.end, p.label) for p in spacy_report.problems}
@@ -228,6 +229,9 @@ def test_offsets_survive_in_every_format_or_the_span_is_reported(corpus):
             assert doc.text == texts_by_id[doc_id]
             written = {(s.start_char, s.end_char, s.label_, s.text) for s in doc.spans["sc"]}
             assert {(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents} <= written
+            if doc_id not in done:  # the missing-value rule: nothing outside an entity is O
+                assert all(t.ent_iob_ in ("B", "I", "") for t in doc)
+            assert all(not e.text[0].isspace() and not e.text[-1].isspace() for e in doc.ents)
             for span in spans:
                 assert ((span.start, span.end, span.label, span.text) in written) != (
                     (doc_id, span.start, span.end, span.label) in reported
@@ -250,5 +254,7 @@ def test_offsets_survive_in_every_format_or_the_span_is_reported(corpus):
         assert all(len(line.split()) == 4 for line in lines if line)
         assert sum(line.split()[-1].startswith("B-") for line in lines if line) == conll_report.entities
         written_or_reported = conll_report.entities + len(conll_report.problems)
-        assert written_or_reported == sum(len(spans) for spans in accepted.values())
+        assert written_or_reported == sum(len(accepted[d]) for d in done)
+        assert sum(line.startswith("-DOCSTART-") for line in lines) == len(done)
+        assert conll_report.left_out_not_done == len(texts_by_id) - len(done)
         repo.close()

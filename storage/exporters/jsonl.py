@@ -5,8 +5,13 @@ One task per document: ``text``, ``meta`` (``doc_id``, ``title``, ``source``,
 ``spans`` (``start, end, token_start, token_end`` with an inclusive end token as Prodigy
 has it, ``label``, ``text``, ``status``, ``origin``, ``annotator``, ``created``),
 ``claims`` (as in the claims format, plus ``source_span_index``: the position in
-``spans`` of the span the source is linked to), ``language``, ``doc_status``,
-``answer: "accept"``, ``_input_hash`` and ``_task_hash``.
+``spans`` of the span the source is linked to), ``language``, ``doc_status``, ``answer``,
+``_input_hash`` and ``_task_hash``.
+
+``answer`` follows the missing-value rule (``alignment.annotation_complete``): ``"accept"``
+for a document marked done, whose spans are its complete annotation; ``"ignore"`` for a
+document not done, because Prodigy reads an accepted manual task as complete and would
+train every unannotated token as ``O``.
 
 A span that does not align with the tokens keeps its offsets but has no token indices;
 the export report lists it. ``python main.py import`` reads the file back: into an empty
@@ -31,7 +36,7 @@ from models.annotation import (
     validate_range,
 )
 from models.document import DocStatus, Document
-from storage.exporters.alignment import ExportTokenizer, align, misalignment_reason
+from storage.exporters.alignment import ExportTokenizer, align, annotation_complete, misalignment_reason
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
 from storage.exporters.claims import claim_record, dumps, source_entity
 from storage.repository import Repository
@@ -88,6 +93,8 @@ def task_record(
     meta = {key: value for key, value in document.meta.items() if key not in _META_KEYS}
     input_hash = murmur(json.dumps({"text": document.text}, ensure_ascii=False))
     task_key = [[s.start, s.end, s.label] for s in spans]
+    complete = annotation_complete(document)
+    report.count_document(complete, 0)
     return {
         "text": document.text,
         "meta": {
@@ -102,7 +109,7 @@ def task_record(
         "tokens": token_records(tokens, document.text),
         "spans": span_records(tokens, document, spans, report),
         "claims": claim_records,
-        "answer": "accept",
+        "answer": "accept" if complete else "ignore",
         "_input_hash": input_hash,
         "_task_hash": murmur(json.dumps([input_hash, task_key], ensure_ascii=False)),
     }
