@@ -22,6 +22,7 @@ from storage.exporters.base import AtomicFile
 from storage.exporters.docbin import DocBinWriter
 from storage.importers import import_paths
 from storage.repository import Repository
+from storage.text_offsets import GivenText
 
 VISIT = "Reuters reported that Barack Obama visited New York City on Monday. He said the talks were useful."
 ARABIC = "مرحبا 😀 Paris is calm, the mayor said. Noe\u0308l 🇫🇷 came."
@@ -321,7 +322,7 @@ def test_restoring_reports_what_it_cannot_restore(repo):
         ],
         "doc_status": "finished",
     }
-    problems = jsonl_format.restore_annotations(repo, doc_id, text, record)
+    problems = jsonl_format.restore_annotations(repo, doc_id, GivenText.of(text), record).problems
     [paris] = repo.spans(doc_id)
     assert (paris.text, paris.status, paris.origin, paris.annotator) == (
         "Paris",
