@@ -6,7 +6,6 @@ keeps one edit in a 1 MB article to a few milliseconds (benchmarks/article_view.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,12 +13,9 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from gui.offsets import OffsetMap
+from gui.offsets import BLOCK_BREAK, OffsetMap
 from models.annotation import Span, Status
 from models.labels import LabelSet
-
-# QTextDocument starts a new block at each of these.
-_BLOCK_BREAK = re.compile("[\n\u2029]")
 
 
 class SpanIndex:
@@ -27,7 +23,7 @@ class SpanIndex:
 
     def __init__(self, text: str, offsets: OffsetMap) -> None:
         self.offsets = offsets
-        self.block_starts = [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
+        self.block_starts = [0] + [m.end() for m in BLOCK_BREAK.finditer(text)]
         self.by_block: dict[int, dict[int, Span]] = defaultdict(dict)
         self.spans: dict[int, Span] = {}
 
