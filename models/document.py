@@ -44,6 +44,8 @@ def normalise_text(raw: str) -> str:
     """The text Quire stores for ``raw``: ``\\r\\n`` and ``\\r`` become ``\\n`` and a leading
     U+FEFF is removed; nothing else changes. ``dropped_offsets`` says where characters
     went, so that offsets given with ``raw`` can be carried (``storage.text_offsets``)."""
+    if "\r" not in raw and not raw.startswith("\ufeff"):
+        return raw
     return _DROPPED.sub("", raw).replace("\r", "\n")
 
 

@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from models.document import Document, parse_plain_article
 from storage import formats
@@ -33,6 +33,9 @@ from storage.formats.records import ImportOptions, to_record
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain
 from storage.text_offsets import GivenText
+
+if TYPE_CHECKING:
+    from storage.exporters.alignment import ExportTokenizer
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -247,7 +250,7 @@ def import_file(
         return
     doc = Document(title=article.title, text=article.text, source=article.source,
                    published=article.published, meta={"file": display_path(path.name)})  # fmt: skip
-    _store(repo, [(where, doc, None)], report)
+    _store(repo, [(where, doc, None)], report, None)
 
 
 def _reason(exc: Exception) -> str:
@@ -258,7 +261,10 @@ def _reason(exc: Exception) -> str:
 
 def _import_jsonl(repo: Repository, path: Path, report: ImportReport) -> None:
     """Read a line at a time; each bad line is one problem naming it, the others import."""
+    from storage.exporters.alignment import ExportTokenizer
+
     where = display_path(path)
+    tokenizer = ExportTokenizer()  # this thread's own spaCy objects, made on first use
     with open(path, "rb") as file:
         try:
             check_encoding(file.read(_HEAD_BYTES))
@@ -282,9 +288,9 @@ def _import_jsonl(repo: Repository, path: Path, report: ImportReport) -> None:
             batch.append((f"{where}:{number}", doc, record))
             size += len(data)
             if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_BYTES:
-                _store(repo, batch, report)
+                _store(repo, batch, report, tokenizer)
                 batch, size = [], 0
-        _store(repo, batch, report)
+        _store(repo, batch, report, tokenizer)
 
 
 def _numbered_lines(file: IO[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -341,6 +347,8 @@ def _import_format(
     repo: Repository, path: Path, name: str, report: ImportReport, options: ImportOptions
 ) -> None:
     """One file of another tool's format, stored like a file of Quire JSONL records."""
+    from storage.exporters.alignment import ExportTokenizer
+
     context = formats.ReadContext(read_text_file, MAX_FILE_BYTES)
     batch: Batch = []
     for item in formats.read(name, path, context):
@@ -354,7 +362,7 @@ def _import_format(
             batch.append((where, document_from_record(record), record))
         except ValueError as exc:
             report.problems.append(ImportProblem(where, str(exc)))
-    _store(repo, batch, report)
+    _store(repo, batch, report, ExportTokenizer())
 
 
 def document_from_record(record: Any) -> Document:
@@ -386,15 +394,13 @@ def document_from_record(record: Any) -> Document:
     )
 
 
-def _store(repo: Repository, batch: Batch, report: ImportReport) -> None:
+def _store(repo: Repository, batch: Batch, report: ImportReport, tokenizer: ExportTokenizer | None) -> None:
     """Store a batch of documents in one transaction (annotations of Quire's own JSONL
-    export come back with their documents)."""
-    from storage.exporters.alignment import ExportTokenizer
+    export come back with their documents; ``tokenizer`` checks their spans' edges)."""
     from storage.exporters.jsonl import restore_annotations, unaligned_spans
 
     if not batch:
         return
-    tokenizer = ExportTokenizer()  # this thread's own spaCy objects, made on first use
     with repo.transaction():
         for where, doc, record in batch:
             doc_id = repo.add_documents([doc])[0]
@@ -406,6 +412,6 @@ def _store(repo: Repository, batch: Batch, report: ImportReport) -> None:
                 restored = restore_annotations(repo, doc_id, GivenText.of(record["text"]), record)
                 report.problems.extend(ImportProblem(where, problem) for problem in restored.problems)
                 report.warnings.extend(ImportProblem(where, warning) for warning in restored.warnings)
-                if record.get("spans"):
+                if record.get("spans") and tokenizer is not None:
                     warnings = unaligned_spans(tokenizer(doc), repo.spans(doc_id))
                     report.warnings.extend(ImportProblem(where, warning) for warning in warnings)
