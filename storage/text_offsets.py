@@ -56,7 +56,7 @@ class GivenText:
         if type(start) is not int or type(end) is not int:
             raise ValueError(f"{what} needs integer start and end")
         if not 0 <= start < end <= len(self.given):
-            raise AnnotationError(f"{what} {start}-{end} is outside the text (0-{len(self.given)}) or empty")
+            raise AnnotationError(f"range {start}-{end} is outside the text (0-{len(self.given)}) or empty")
         if covered is not None and covered != self.given[start:end]:
             raise AnnotationError(
                 f"{what} text {covered!r} does not match the text as given at {start}-{end} "

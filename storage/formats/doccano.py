@@ -25,7 +25,7 @@ def sniff(path: Path) -> bool:
                     break
             else:
                 return False
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return (
         isinstance(record, dict)
@@ -59,6 +59,8 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
             yield _document(where, json.loads(line))
         except json.JSONDecodeError as exc:
             yield ReadProblem(where, f"malformed JSON ({exc.msg}, column {exc.colno})")
+        except RecursionError:
+            yield ReadProblem(where, "JSON nested too deeply to be a document; flatten the line")
         except ValueError as exc:
             yield ReadProblem(where, str(exc))
 

@@ -32,6 +32,9 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
         )
         yield ReadProblem(str(path), message)
         return
+    except RecursionError:
+        yield ReadProblem(str(path), "JSON nested too deeply to be a Label Studio export")
+        return
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):

@@ -27,6 +27,20 @@ def test_a_jsonl_line_nested_100000_deep_is_one_problem_and_the_batch_goes_on(re
     assert _messages(report) == [f"{path}:1: JSON nested too deeply to be a document; flatten the line"]
 
 
+def test_deep_nesting_in_other_tools_json_is_one_problem_too(repo, tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    doccano = tmp_path / "doccano.jsonl"
+    first = json.dumps({"text": "Oslo is cold.", "label": [[0, 4, "GPE"]]})
+    doccano.write_text(first + '\n{"text": "x", "label": ' + deep + "}\n", encoding="utf-8")
+    (tmp_path / "studio.json").write_text(deep, encoding="utf-8")
+    report = import_paths(repo, [doccano, tmp_path / "studio.json"])
+    assert len(report.imported) == 1
+    assert _messages(report) == [
+        f"{doccano}:2: JSON nested too deeply to be a document; flatten the line",
+        f"{tmp_path / 'studio.json'}: JSON nested too deeply to be a Label Studio export",
+    ]
+
+
 def test_a_file_name_that_is_not_utf8_is_stored_displayably_and_the_batch_goes_on(repo, tmp_path, capsys):
     folder = os.fsencode(tmp_path / "in")
     os.mkdir(folder)
@@ -74,8 +88,8 @@ def test_a_folder_named_like_a_file_is_explained(repo, tmp_path):
     (tmp_path / "x.txt").mkdir()
     report = import_paths(repo, [tmp_path / "x.txt"])
     assert _messages(report) == [
-        f"{tmp_path / 'x.txt'}: a folder (named like a file, but a folder) with no visible .txt, .md "
-        "or .jsonl file in it; nothing to import"
+        f"{tmp_path / 'x.txt'}: a folder (named like a file, but a folder) with no visible file "
+        "Quire can import in it (.txt, .md, .jsonl, ...)"
     ]
 
 
