@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from models.document import Document, parse_plain_article
 from storage import formats
-from storage.formats.records import ImportOptions, to_record
+from storage.formats.records import MIB, ImportOptions, over_limit, to_record
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain
 from storage.text_offsets import GivenText
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | formats.SUFFIXES
-MIB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MIB  # a .txt/.md file, or one line of a JSONL file
 BATCH_DOCUMENTS = 500
 BATCH_BYTES = 8 * MIB
@@ -252,9 +251,7 @@ def read_text_file(path: Path) -> str:
     guessed."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ValueError(
-            f"file is {size / MIB:.1f} MiB, over the {MAX_FILE_BYTES / MIB:.0f} MiB limit; split it"
-        )
+        raise ValueError(over_limit(size, MAX_FILE_BYTES))
     data = path.read_bytes()
     if not data.strip():
         raise ValueError("file is empty")
@@ -367,9 +364,7 @@ def parse_json_line(data: bytes) -> Any:
     too long, holds a NUL byte or a byte that is not UTF-8, is not JSON, or nests too deep."""
     if data.startswith(_TOO_LONG):
         length = int(data[len(_TOO_LONG) :])
-        raise ValueError(
-            f"line is {length / MIB:.1f} MiB, over the {MAX_FILE_BYTES / MIB:.0f} MiB limit for one document"
-        )
+        raise ValueError(over_limit(length, MAX_FILE_BYTES, "line"))
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ValueError(f"contains a NUL byte (column {nul + 1}); not JSON text")

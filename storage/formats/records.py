@@ -25,6 +25,13 @@ from models.nlp.entities import LABEL_MAP_PATH
 from models.resources import default_labels
 
 Range = tuple[int, int]
+MIB = 1024 * 1024
+
+
+def over_limit(size: int, limit: int, what: str = "file") -> str:
+    """The one-line refusal of ``size`` bytes over ``limit`` bytes, in MiB (2**20 bytes) and
+    said so: a 20 MiB limit is not "21 MB"."""
+    return f"{what} is {size / MIB:.1f} MiB, over the {limit / MIB:.0f} MiB limit; split it"
 
 
 @dataclass(frozen=True)

@@ -94,11 +94,14 @@ def test_a_folder_named_like_a_file_is_explained(repo, tmp_path):
 
 
 def test_the_size_limit_is_stated_in_mebibytes(repo, tmp_path):
-    big = tmp_path / "big.txt"
-    with open(big, "wb") as file:
-        file.truncate(importers.MAX_FILE_BYTES + 512 * 1024)  # sparse: 20.5 MiB
-    report = import_paths(repo, [big])
-    assert _messages(report) == [f"{big}: file is 20.5 MiB, over the 20 MiB limit; split it"]
+    names = ("big.txt", "big.html", "big.spacy")  # Quire's own reader and other tools' readers
+    for name in names:
+        with open(tmp_path / name, "wb") as file:
+            file.truncate(importers.MAX_FILE_BYTES + 512 * 1024)  # sparse: 20.5 MiB
+    report = import_paths(repo, [tmp_path / name for name in names])
+    assert _messages(report) == [
+        f"{tmp_path / name}: file is 20.5 MiB, over the 20 MiB limit; split it" for name in names
+    ]
 
 
 def test_one_bad_byte_in_jsonl_refuses_only_its_line_and_names_it(repo, tmp_path):
