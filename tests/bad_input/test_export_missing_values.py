@@ -5,6 +5,8 @@ missing value, carries done documents only and says how many it left out."""
 
 from __future__ import annotations
 
+import json
+
 import spacy
 from spacy.tokens import DocBin
 from spacy.training import Example
@@ -109,3 +111,12 @@ def test_export_dialog_states_the_rule_of_the_chosen_format(qtbot, tmp_path):
     assert "missing (not O)" in dialog.rule.text()
     dialog.format.setCurrentIndex(dialog.format.findData("conll"))
     assert "documents marked done only" in dialog.rule.text()
+
+
+def test_jsonl_answers_ignore_for_documents_not_done(repo, tmp_path):
+    _corpus(repo)
+    report = export_corpus(repo, ExportOptions("jsonl", tmp_path / "out.jsonl"))
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    answers = {json.loads(line)["meta"]["title"]: json.loads(line)["answer"] for line in lines}
+    assert answers == {"done": "accept", "half": "ignore", "untouched": "ignore"}
+    assert (report.complete_documents, report.partial_documents) == (1, 2)
