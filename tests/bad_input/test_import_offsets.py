@@ -83,3 +83,18 @@ def test_a_nul_character_in_the_text_refuses_that_line_only(repo, tmp_path, esca
     assert len(report.imported) == 1
     [problem] = report.problems
     assert problem.line == 1 and "NUL character (U+0000) at offset 5" in problem.message
+
+
+def test_other_tools_formats_carry_offsets_through_the_same_normalisation(repo, tmp_path):
+    text = "\ufeffStorm warning.\r\nPeople in Zwolle stayed home."
+    zwolle = text.index("Zwolle")
+    path = tmp_path / "doccano.jsonl"
+    path.write_text(
+        json.dumps({"text": text, "label": [[zwolle, zwolle + 6, "GPE"]]}) + "\n", encoding="utf-8"
+    )
+    report = import_paths(repo, [path])
+    assert report.problems == []
+    doc_id = report.imported[0][1]
+    stored = repo.document(doc_id).text
+    assert stored == "Storm warning.\nPeople in Zwolle stayed home."
+    assert _spans(repo, doc_id) == [(stored.index("Zwolle"), stored.index("Zwolle") + 6, "Zwolle")]
