@@ -213,8 +213,8 @@ def import_paths(
             reason = explain(exc, repo.path) if isinstance(exc, sqlite3.Error) else str(exc)
             report.not_imported = [display_path(p) for p in files[number:]]
             report.stopped = (
-                f"{reason}: stopped at {display_path(path)}, {len(report.not_imported)} file(s) not imported; "
-                "run the same import again later (documents already stored are skipped)"
+                f"{reason}: stopped at {display_path(path)}, {len(report.not_imported)} file(s) "
+                "not imported; run the same import again later (documents already stored are skipped)"
             )
             break
     if options.unknown_labels_line():
