@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
-from models.annotation import Certainty, Claim, SourceKind, Span, Status
+from models.annotation import Certainty, Claim, SourceKind, Span, Status, trim_whitespace
 from models.document import DocStatus, Document
 from models.nlp.tokens import blank_pipeline, tokenize
 from storage.exporters import ExportOptions, export_corpus
@@ -79,7 +79,11 @@ def ranges(draw: st.DrawFn, text: str) -> tuple[int, int]:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> tuple[Document, list[Span], list[tuple[Claim, int | None]]]:
+def documents(
+    draw: st.DrawFn, trimmed: bool = False
+) -> tuple[Document, list[Span], list[tuple[Claim, int | None]]]:
+    """A document with spans and claims; ``trimmed``: spans without white space at an edge
+    (import trims it, so only such spans round-trip exactly)."""
     text = draw(texts)
     doc = Document(
         title=draw(st.text(min_size=1, max_size=12).filter(lambda t: "\r" not in t)),
@@ -95,6 +99,8 @@ def documents(draw: st.DrawFn) -> tuple[Document, list[Span], list[tuple[Claim, 
     spans = []
     for _ in range(draw(st.integers(0, 6))):
         start, end = draw(ranges(text))
+        if trimmed:
+            start, end = trim_whitespace(text, start, end)
         spans.append(
             Span(
                 0,
@@ -193,7 +199,7 @@ def contents(repo: Repository) -> list:
 
 
 @SETTINGS
-@given(st.lists(documents(), min_size=1, max_size=4))
+@given(st.lists(documents(trimmed=True), min_size=1, max_size=4))
 def test_jsonl_export_and_import_round_trip_is_exact(corpus):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
