@@ -50,6 +50,7 @@ _ENTITY_TIPS = (
     "Claims whose source is this entity",
     "An external identifier you typed, such as a Wikidata QID (exported as kb_id)",
 )
+_LEFT_CONTEXT = 24  # characters of context shown before a mention (the tooltip has all)
 _MENTION_COLUMNS = ("Document", "Context", "Label", "Link")
 
 
@@ -163,7 +164,8 @@ class MentionTableModel(QAbstractTableModel):
                 return mention.title
             if index.column() == 1:
                 before, after = (" ".join(part.split()) for part in self.context(index.row()))
-                return f"…{before} [{mention.text}] {after}…"
+                # a short left context, so that the mention itself is never elided
+                return f"…{before[-_LEFT_CONTEXT:]} [{mention.text}] {after}…"
             return mention.label if index.column() == 2 else mention.link_status
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
             before, after = self.context(index.row())
