@@ -50,6 +50,14 @@ class NlpWorker(QObject):
         blank_pipeline("en")  # warm the tokenizer that snaps manual selections
         self.model_loaded.emit(self.model.origin, self.model.warning)
 
+    @Slot(str)
+    def use_model(self, name_or_path: str) -> None:
+        """Load another pipeline (the model chooser; "" is the default resolution) for
+        the jobs that follow; reported like the first load."""
+        self.model_name = name_or_path or None
+        self.pipelines.clear()
+        self.load()
+
     @Slot(list)
     def preannotate(self, doc_ids: list) -> None:
         from models.nlp.loading import ModelError
@@ -86,6 +94,7 @@ class NlpService(QObject):
     """The GUI side: starts the worker thread, forwards requests, tracks the pace."""
 
     requested = Signal(list)
+    model_requested = Signal(str)
     model_loaded = Signal(str, str)
     model_failed = Signal(str)
     progress = Signal(int, int, str, float)  # done, total, message, seconds left (-1: unknown)
@@ -100,6 +109,7 @@ class NlpService(QObject):
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.load)
         self.requested.connect(self.worker.preannotate)
+        self.model_requested.connect(self.worker.use_model)
         self.worker.model_loaded.connect(self._loaded)
         self.worker.model_failed.connect(self.model_failed)
         self.worker.progress.connect(self._progress)
@@ -123,6 +133,15 @@ class NlpService(QObject):
         self.busy = True
         self._started_at = time.monotonic()
         self.requested.emit(list(doc_ids or []))
+        return True
+
+    def use_model(self, name_or_path: str | None) -> bool:
+        """Switch the pipeline for later jobs (``None``: the default); ``False`` while a
+        job runs. ``model_loaded`` or ``model_failed`` follows."""
+        if self.busy:
+            return False
+        self.origin = ""
+        self.model_requested.emit(name_or_path or "")
         return True
 
     def cancel(self) -> None:

@@ -230,6 +230,10 @@ class _Training:
         base = self._load_base()
         wants_ner = self.options.task in ("ner", "all")
         wants_claims = self.options.task in ("claims", "all")
+        try:
+            self.options.out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TrainError(f"cannot create {self.options.out.parent}: {exc.strerror or exc}") from None
         with tempfile.TemporaryDirectory(prefix=".quire-train-", dir=self.options.out.parent) as tmp:
             train_docs, dev_docs = self._entity_data(Path(tmp), base.nlp) if wants_ner else ([], [])
             ner_ready = wants_ner and self._ner_supported(base, train_docs, dev_docs)
