@@ -50,6 +50,13 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.training import Example
 
+MODE_TEXTS = {
+    "rules": "rules alone: no combination with the model scored better without scoring worse in a role",
+    "add": "the rules plus the model's claims that overlap no rule claim (better on the dev split, "
+    "worse in no role)",
+    "model": "the model's claims plus the rules' that overlap none of them (better on the dev split, "
+    "worse in no role)",
+}
 MIN_SPANS = 10  # accepted entity spans in the training documents
 MIN_CLAIMS = 20  # accepted claims in the training documents
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
@@ -148,10 +155,11 @@ def score_table(scores: dict[str, Any]) -> list[str]:
         lines.append(f"  {'all':<14}{_prf(trained):>22}{_prf(stock):>22}")
     if "claims" in scores:
         claims = scores["claims"]
-        lines.append(f"{'claims (dev)':<16}{'combined P/R/F':>22}{'rules P/R/F':>22}{'model alone':>22}")
+        lines.append(f"{'claims (dev)':<16}{'chosen P/R/F':>22}{'rules P/R/F':>22}{'model first':>22}"
+                     f"{'rules + new':>22}")  # fmt: skip
         for role in claims["rules"]:
             lines.append(f"  {role:<14}{_prf(claims['combined'][role]):>22}{_prf(claims['rules'][role]):>22}"
-                         f"{_prf(claims['model'][role]):>22}")  # fmt: skip
+                         f"{_prf(claims['model'][role]):>22}{_prf(claims['add'][role]):>22}")  # fmt: skip
         lines.append(f"  claim suggester: {claims['mode_text']}")
     return lines
 
@@ -409,27 +417,20 @@ class _Training:
         from models.nlp.claims import suggest_claims
 
         origin = f"model:{self.options.model_name}@{self.version}"
-        totals: dict[str, dict[str, Counts]] = {"rules": {}, "model": {}, "combined": {}}
+        totals: dict[str, dict[str, Counts]] = {mode: {} for mode in claim_model.MODES}
         texts = [doc.text for doc, _claims, _id in dev_data]
         for parsed, (_doc, gold, doc_id) in zip(nlp.pipe(texts), dev_data, strict=True):
             rules = suggest_claims(parsed, doc_id)
             predicted = parts_nlp(parsed.text)
             parts = [(ent.start_char, ent.end_char, ent.label_) for ent in predicted.ents]
             model = claim_model.link_parts(parsed, parts, doc_id, origin)
-            for name, claims in (("rules", rules), ("model", model),
-                                 ("combined", claim_model.combine(rules, model, "add"))):  # fmt: skip
-                add_counts(totals[name], claim_counts(gold, claims))
-        mode = claim_model.choose_mode(totals["rules"], totals["combined"])
+            for mode in claim_model.MODES:
+                add_counts(totals[mode], claim_counts(gold, claim_model.combine(rules, model, mode)))
+        mode = claim_model.choose_mode(totals)
         scores: dict[str, Any] = {name: claim_scores(total) for name, total in totals.items()}
-        if mode == "rules":
-            scores["combined"] = scores["rules"]
+        scores["combined"] = scores[mode]
         scores["mode"] = mode
-        scores["mode_text"] = (
-            "rules + the model's claims that overlap no rule claim (better on the dev split, "
-            "worse in no role)"
-            if mode == "add"
-            else "rules alone: adding the model's claims would not improve the dev split in every role"
-        )
+        scores["mode_text"] = MODE_TEXTS[mode]
         return scores
 
     def _account(self, task: str, result: LoopResult) -> None:

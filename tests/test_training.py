@@ -68,7 +68,7 @@ def test_registers_the_model_with_data_sizes_and_scores(trained) -> None:
     assert set(model.scores) == {"ner", "claims", "curve"}
     assert set(model.scores["ner"]["trained"]["per_label"]) <= {"GPE", "PERSON", "WEAPON"}
     assert set(model.scores["claims"]["rules"]) == {"detection", "cue", "source", "content"}
-    assert model.scores["claims"]["mode"] in ("rules", "add")
+    assert model.scores["claims"]["mode"] in ("rules", "add", "model")
     assert model.base.startswith("spacy:en_core_web_sm")
 
 
@@ -221,22 +221,24 @@ def test_claims_match_by_cue_then_score_each_role() -> None:
     assert (counts["source"].tp, counts["content"].tp) == (1, 0)
 
 
-def test_combination_keeps_rules_and_adds_only_new_claims() -> None:
+def test_combination_modes() -> None:
     rules = [claim((10, 30), (5, 9))]
     model = [claim((12, 30), (40, 44)), claim((60, 80), (55, 59))]
     assert combine(rules, model, "rules") == rules
     assert [c.content_start for c in combine(rules, model, "add")] == [10, 60]
+    assert [c.content_start for c in combine(rules, model, "model")] == [12, 60]
 
 
-def test_mode_is_add_only_when_no_role_gets_worse() -> None:
-    def counts(tp: int) -> dict[str, Counts]:
-        return {role: Counts(tp, 10, 10) for role in ("detection", "cue", "source", "content")}
+def test_mode_is_never_worse_than_the_rules_in_any_role() -> None:
+    def counts(tp: int, source: int | None = None) -> dict[str, Counts]:
+        result = {role: Counts(tp, 10, 10) for role in ("detection", "cue", "source", "content")}
+        if source is not None:
+            result["source"] = Counts(source, 10, 10)
+        return result
 
-    assert choose_mode(counts(5), counts(6)) == "add"
-    assert choose_mode(counts(5), counts(5)) == "rules"
-    worse = counts(6)
-    worse["source"] = Counts(4, 10, 10)
-    assert choose_mode(counts(5), worse) == "rules"
+    assert choose_mode({"rules": counts(5), "add": counts(6), "model": counts(7)}) == "model"
+    assert choose_mode({"rules": counts(5), "add": counts(6), "model": counts(9, source=4)}) == "add"
+    assert choose_mode({"rules": counts(5), "add": counts(5), "model": counts(5)}) == "rules"
 
 
 def test_parts_are_linked_within_a_sentence() -> None:

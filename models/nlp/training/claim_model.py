@@ -12,12 +12,14 @@ in the same sentence (of the main pipeline's parse), its source the nearest pred
 SOURCE in the cue's sentence. The source kind comes from the entity under the source
 (PERSON: named person; ORG, GPE, NORP, FAC: named organisation), else anonymous official.
 
-**Combination with the rules** (``combine``): the rules' claims always stand; in mode
-``add`` the model's claims whose cue and content overlap no rule claim are added. The
-mode is chosen on the dev split (``choose_mode``): ``add`` only when no role's F1
-(detection, cue, source, content) is lower than the rules' alone, else ``rules``, in which
-case the model is not even run. So on the dev split the combination is never worse than
-the rules (a choice made on that split: its figures are in-sample for that choice).
+**Combination with the rules** (``combine``), three modes: ``rules`` alone; ``add``, the
+rules' claims plus the model's whose cue and content overlap no rule claim; ``model``, the
+model's claims plus the rules' that overlap none of them (the model takes precedence where
+both found a claim). The mode is chosen on the dev split (``choose_mode``): among the modes
+that score lower than the rules alone in no role (detection, cue, source, content), the one
+with the best detection F1; ``rules`` (and the model is not even run) unless another is
+better. So on the dev split the suggester is never worse than the rules in any role (a
+choice made on that split: its figures are in-sample for that choice).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 ROLE_LABELS = {"content": "CONTENT", "cue": "CUE", "source": "SOURCE"}
 CLAIMS_FOLDER = "claims"
 SETTINGS_FILE = "quire_claims.json"
-MODES = ("rules", "add")
+MODES = ("rules", "add", "model")
 _KINDS = {
     "PERSON": SourceKind.NAMED_PERSON,
     "ORG": SourceKind.NAMED_ORGANISATION,
@@ -137,12 +139,17 @@ def _source_kind(doc: Doc, source: tuple[int, int]) -> SourceKind:
 
 
 def combine(rules: list[Claim], model: list[Claim], mode: str) -> list[Claim]:
-    """The rules' claims, plus (mode ``add``) the model's claims that overlap none of
-    them in cue or content; in text order."""
-    if mode != "add":
+    """The claims of ``mode``, in text order: ``rules`` alone; ``add``: the rules' claims
+    plus the model's that overlap none of them in cue or content; ``model``: the model's
+    claims plus the rules' that overlap none of the model's."""
+    if mode == "add":
+        first, second = rules, model
+    elif mode == "model":
+        first, second = model, rules
+    else:
         return rules
-    added = [claim for claim in model if not any(_same_claim(claim, rule) for rule in rules)]
-    return sorted([*rules, *added], key=lambda c: (c.content_start, c.cue_start or 0))
+    added = [claim for claim in second if not any(_same_claim(claim, kept) for kept in first)]
+    return sorted([*first, *added], key=lambda c: (c.content_start, c.cue_start or 0))
 
 
 def _same_claim(a: Claim, b: Claim) -> bool:
@@ -153,12 +160,24 @@ def _same_claim(a: Claim, b: Claim) -> bool:
     return False
 
 
-def choose_mode(rules: dict[str, Counts], combined: dict[str, Counts]) -> str:
-    """``add`` when no role scores lower with the model's claims added than with the rules
-    alone on the dev split, and at least one scores higher; else ``rules``."""
-    worse = any(combined[role].f < rules[role].f - 1e-9 for role in CLAIM_ROLES)
-    better = any(combined[role].f > rules[role].f + 1e-9 for role in CLAIM_ROLES)
-    return "add" if better and not worse else "rules"
+def choose_mode(scores: dict[str, dict[str, Counts]]) -> str:
+    """The mode (``MODES``) to use, from the dev counts of each: among the combinations
+    that score lower than the rules alone in no role (detection, cue, source, content),
+    the one with the best detection F1, then the best sum of role F1s; ``rules`` unless
+    another is better in some role."""
+    rules = scores["rules"]
+
+    def key(mode: str) -> tuple[float, float]:
+        return scores[mode]["detection"].f, sum(scores[mode][role].f for role in CLAIM_ROLES)
+
+    best = "rules"
+    for mode in MODES[1:]:
+        counts = scores[mode]
+        if any(counts[role].f < rules[role].f - 1e-9 for role in CLAIM_ROLES):
+            continue
+        if key(mode) > key(best):
+            best = mode
+    return best
 
 
 @dataclass
@@ -174,7 +193,7 @@ class ClaimPart:
         from models.nlp.claims import suggest_claims
 
         rules = suggest_claims(doc, doc_id)
-        if self.mode != "add" or self.nlp is None:
+        if self.mode == "rules" or self.nlp is None:
             return rules
         predicted = self.nlp(doc.text)
         parts = [(ent.start_char, ent.end_char, ent.label_) for ent in predicted.ents]
@@ -200,5 +219,5 @@ def load_claim_part(pipeline_folder: Path, origin: str) -> ClaimPart | None:
     mode = settings.get("mode", "rules")
     if mode not in MODES:
         raise ValueError(f"{settings_path}: unknown mode {mode!r}")
-    nlp = spacy.load(folder) if mode == "add" else None
+    nlp = spacy.load(folder) if mode != "rules" else None
     return ClaimPart(nlp, mode, origin)

@@ -34,7 +34,7 @@ class LoopSettings:
 @dataclass
 class LoopResult:
     best_f: float = -1.0
-    best_epoch: int = 0
+    best_epoch: int = 0  # the epoch that first reached the best score
     best_scores: dict[str, Any] = field(default_factory=dict)
     epochs: int = 0
     steps: int = 0
@@ -88,12 +88,14 @@ def train_components(
                 break  # a partial epoch is not evaluated: the best so far stands
             scores = evaluate()
             result.epochs = epoch
-            improved = scores["f"] >= result.best_f  # a tie: the later, longer-trained weights
-            if improved:
-                result.best_f, result.best_epoch, result.best_scores = scores["f"], epoch, scores
+            improved = scores["f"] > result.best_f
+            if improved or scores["f"] == result.best_f:  # a tie keeps the longer-trained weights
                 best = _weights(nlp, components)
+                result.best_scores = scores
+            if improved:
+                result.best_f, result.best_epoch = scores["f"], epoch
                 stale = 0
-            else:
+            else:  # a tie is no progress: patience runs out on a plateau
                 stale += 1
             emit(
                 {
