@@ -229,8 +229,9 @@ class _Training:
     def settings(self, deadline: float, max_epochs: int | None = None) -> LoopSettings:
         base = self.options.settings
         return LoopSettings(
-            max_epochs=max_epochs or base.max_epochs, patience=base.patience, batch_words=base.batch_words,
-            dropout=base.dropout, seed=self.options.seed, deadline=deadline, max_steps=base.max_steps,
+            max_epochs=max_epochs or base.max_epochs, patience=base.patience, min_steps=base.min_steps,
+            batch_words=base.batch_words, dropout=base.dropout, seed=self.options.seed, deadline=deadline,
+            max_steps=base.max_steps,
         )  # fmt: skip
 
     def run(self) -> TrainReport:
@@ -441,7 +442,7 @@ class _Training:
     def _curve(self, run: _Run) -> None:
         """Dev F1 after training on 25/50/75 % of the training documents (100 %: the
         model itself), each from the starting weights, for at most the epochs the full
-        run needed, while the time budget lasts."""
+        run kept, while the time budget lasts."""
         shuffled = list(run.train)
         random.Random(self.options.seed).shuffle(shuffled)
         points = []
@@ -452,7 +453,7 @@ class _Training:
                 point["f"] = run.result.best_f
             elif not self.cancelled() and time.monotonic() < self.deadline:
                 run.nlp.get_pipe("ner").from_bytes(run.initial, exclude=["vocab"])
-                settings = self.settings(self.deadline, max_epochs=max(1, run.result.best_epoch))
+                settings = self.settings(self.deadline, max_epochs=max(1, run.result.kept_epoch))
                 result = run.fit(shuffled[:size], settings, lambda event: None)
                 if result.epochs:
                     point["f"] = result.best_f

@@ -12,6 +12,7 @@ import pytest
 
 from main import main
 from models.annotation import Claim, Status
+from models.nlp.claims import CLAIMS_ORIGIN
 from models.nlp.loading import load_model
 from models.nlp.training.claim_model import choose_mode, combine, link_parts
 from models.nlp.training.loop import LoopSettings
@@ -97,7 +98,7 @@ def test_preannotate_with_the_registered_name_gives_model_origin(trained, tmp_pa
     finally:
         repo.close()
     # the entities all come from the trained pipeline; claims from the rules or the model
-    assert origins and origins <= {"model:weapons@1", "rules:claims@1"}
+    assert origins and origins <= {"model:weapons@1", CLAIMS_ORIGIN}
     assert "model:weapons@1" in origins
 
 

@@ -48,11 +48,13 @@ class Counts:
 
 
 def entity_scores(examples: Iterable[Example]) -> dict[str, Any]:
-    """``{"p", "r", "f", "per_label": {label: {"p", "r", "f"}}}`` of ``examples`` (predicted
-    entities against the reference's, spaCy's ``get_ner_prf``), rounded to 4 places."""
+    """``{"p", "r", "f", "per_label": {label: {"p", "r", "f"}}, "support"}`` of ``examples``
+    (predicted entities against the reference's, spaCy's ``get_ner_prf``, rounded to 4
+    places; ``support``: the number of gold entities)."""
     from spacy.scorer import get_ner_prf
 
-    result = get_ner_prf(list(examples))
+    examples = list(examples)
+    result = get_ner_prf(examples)
     per_label = {
         label: {"p": round(v["p"], 4), "r": round(v["r"], 4), "f": round(v["f"], 4)}
         for label, v in sorted((result.get("ents_per_type") or {}).items())
@@ -62,6 +64,7 @@ def entity_scores(examples: Iterable[Example]) -> dict[str, Any]:
         "r": round(result["ents_r"], 4),
         "f": round(result["ents_f"], 4),
         "per_label": per_label,
+        "support": sum(len(eg.reference.ents) for eg in examples),
     }
 
 
