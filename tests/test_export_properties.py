@@ -59,7 +59,11 @@ texts = st.one_of(
     st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)), min_size=1, max_size=30).map(
         lambda parts: "".join(p + s for p, s in parts)
     ),
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"), min_size=1, max_size=60),
+    # no \r, NUL or U+FEFF: import normalises line ends, refuses NUL and drops a leading BOM
+    # (tests/bad_input cover those), so a text holding them cannot round-trip unchanged
+    st.text(
+        st.characters(exclude_categories=("Cs",), exclude_characters="\r\x00\ufeff"), min_size=1, max_size=60
+    ),
 ).filter(lambda text: text.strip())
 
 
