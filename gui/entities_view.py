@@ -15,23 +15,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
+from gui.view_parts import master_detail, record_table
 from storage.entities import EntityRow, Mention
 
 if TYPE_CHECKING:
@@ -231,36 +226,12 @@ class EntitiesView(QWidget):
         self.summary = QLabel()
 
         self.model = EntityTableModel(links, self)
-        self.table = QTableView()
-        self.table.setObjectName("entityTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("entityTable", self.model, stretch=0, many=True)
+        self.table.setWordWrap(True)
         self.mentions = MentionTableModel(links.store, self)
-        self.mention_table = QTableView()
-        self.mention_table.setObjectName("mentionTable")
-        self.mention_table.setModel(self.mentions)
-        self.mention_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.mention_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.mention_table.verticalHeader().hide()
-        self.mention_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.mention_table.setWordWrap(False)
-
-        bar = QHBoxLayout()
-        for widget in (self.search, self.label, self.merge_button, self.edit_button, self.split_button):
-            bar.addWidget(widget)
-        bar.setStretch(0, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.mention_table)
-        split.setSizes([500, 500])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.summary)
+        self.mention_table = record_table("mentionTable", self.mentions, stretch=1, many=True)
+        bar = (self.search, self.label, self.merge_button, self.edit_button, self.split_button)
+        master_detail(self, bar, 0, self.table, self.mention_table, (500, 500), self.summary)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

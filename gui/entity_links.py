@@ -28,6 +28,7 @@ from gui.entity_commands import (
 )
 from gui.repository_job import repository_job
 from gui.session import DocumentSession
+from gui.view_parts import fill_menu
 from models.annotation import Span
 from models.entities import Entity, SourceKey
 from storage.entities import UNLINKED_LABELS
@@ -108,14 +109,14 @@ class EntityLinks(QObject):
     def _suggest_for(self, span: Span) -> None:
         """A span the analyst adds or relabels is suggested an entity that already exists
         (never a new one: that is the corpus run's or the analyst's decision)."""
-        if span.label in UNLINKED_LABELS or span.id in self.links:
+        if span.label in UNLINKED_LABELS and span.id not in self.links:
             return
         try:
-            report = self.store.suggest_links([span.doc_id], create=False)
+            changed = self.store.suggest_for_span(span.id)
         except sqlite3.Error as exc:
             self.session.message.emit(f"Could not suggest an entity: {exc}")
             return
-        if report.spans_suggested:
+        if changed:
             self.announce(doc_spans=[span.id])
 
     # -- actions (each one undoable step) ------------------------------------------------
@@ -283,13 +284,7 @@ def install_entity_views(
         (None, None),
         ("Suggest entities for the whole corpus", links.suggest_corpus),
     ]
-    for text, slot in entries:
-        if text is None:
-            menu.addSeparator()
-            continue
-        action = QAction(text, menu)
-        action.triggered.connect(lambda _=False, slot=slot: slot())
-        menu.addAction(action)
+    fill_menu(menu, entries)
     menu_bar.insertMenu(before, menu)
     links.menu = menu
     links.entities_view = entities

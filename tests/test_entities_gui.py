@@ -128,6 +128,11 @@ def test_adding_a_span_suggests_a_known_entity(qtbot, repo, main_window) -> None
     added = window.session.create_span(start, end, "FAC")
     assert added is not None
     assert repo.entities.links_of_document(seed)[added.id] == (entity.id, entity.name, "suggested")
+    # relabelled, the suggestion goes (no ORG of that name); back to FAC, it returns
+    window.session.relabel_span(added.id, "ORG")
+    assert added.id not in repo.entities.links_of_document(seed)
+    window.session.relabel_span(added.id, "FAC")
+    assert repo.entities.links_of_document(seed)[added.id][0] == entity.id
     assert text is window.article.text
 
 
