@@ -40,6 +40,8 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
     if not isinstance(tasks, list):
         yield ReadProblem(str(path), "not a Label Studio export: expected a list of tasks")
         return
+    if not tasks:
+        yield ReadProblem(str(path), "no tasks: the export is an empty list; nothing imported")
     for number, task in enumerate(tasks, start=1):
         where = f"{path}#task {task.get('id', number) if isinstance(task, dict) else number}"
         try:

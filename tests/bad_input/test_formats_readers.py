@@ -168,3 +168,21 @@ def test_labels_an_iob_export_would_rename_are_kept_with_a_warning(tmp_path):
         f'{where}: label \'O\' is "O", which IOB tags use for "outside any entity"' + kept,
         f"{where}: label 'big org' holds a space (a CoNLL export writes it with underscores)" + kept,
     ]
+
+
+def test_files_without_any_document_say_so(tmp_path):
+    report, stored = imported(tmp_path, "iob_only_docstart.conll")
+    assert stored == []
+    assert [str(p) for p in report.problems] == [
+        f"{BAD / 'iob_only_docstart.conll'}: no tokens: the file holds no documents; nothing imported"
+    ]
+    empty = tmp_path / "tasks.json"
+    empty.write_text("[]", encoding="utf-8")
+    repo = Repository(tmp_path / "empty.db")
+    try:
+        report = import_paths(repo, [empty])
+    finally:
+        repo.close()
+    assert [str(p) for p in report.problems] == [
+        f"{empty}: no tasks: the export is an empty list; nothing imported"
+    ]
