@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QWidget,
 )
 
-from gui.view_parts import master_detail, record_table
+from gui.view_parts import ReadWhenShown, master_detail, record_table
 from storage.entities import EntityRow, Mention
 
 if TYPE_CHECKING:
@@ -206,7 +205,7 @@ class EntityEditor(QDialog):
         }
 
 
-class EntitiesView(QWidget):
+class EntitiesView(ReadWhenShown):
     def __init__(self, links: EntityLinks, open_document: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("entitiesView")
@@ -257,8 +256,7 @@ class EntitiesView(QWidget):
             self.merge_selected,
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
-        links.changed.connect(self._changed)
-        self._dirty = True
+        links.changed.connect(self.changed)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -285,17 +283,6 @@ class EntitiesView(QWidget):
             self.table.selectRow(row)
         self._mentions_timer.start()
         self._dirty = False
-
-    def _changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def current_entity_id(self) -> int | None:
         index = self.table.currentIndex()

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QWidget,
 )
 
-from gui.view_parts import master_detail, record_table
+from gui.view_parts import ReadWhenShown, master_detail, record_table
 from models.annotation import Certainty, SourceKind
 from storage.entities import Source, SourceClaim
 
@@ -126,7 +125,7 @@ class SourceClaimModel(QAbstractTableModel):
         return None
 
 
-class SourcesView(QWidget):
+class SourcesView(ReadWhenShown):
     def __init__(self, links: EntityLinks, open_document: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("sourcesView")
@@ -171,8 +170,7 @@ class SourcesView(QWidget):
         self.claim_table.activated.connect(self._open_claim)
         self.claim_table.doubleClicked.connect(self._open_claim)
         self.same_button.clicked.connect(self.confirm_same_source)
-        links.changed.connect(self._changed)
-        self._dirty = True
+        links.changed.connect(self.changed)
 
     def refresh(self) -> None:
         """Re-read every source with the claim filters (kind and document filter here)."""
@@ -208,17 +206,6 @@ class SourcesView(QWidget):
         if row is not None:
             self.source_table.selectRow(row)
         self._show_claims()
-
-    def _changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def current_source(self) -> Source | None:
         index = self.source_table.currentIndex()

@@ -1,4 +1,5 @@
-"""Small pieces the corpus-wide views and the menus share: a read-only record table, the
+"""Small pieces the corpus-wide views and the menus share: a view that reads its data when
+shown, a read-only record table, the
 filter-bar / two-tables / summary layout of a master-detail view, and a menu filled from
 (text, slot) entries."""
 
@@ -19,6 +20,27 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+
+class ReadWhenShown(QWidget):
+    """A view over corpus-wide data that reads it again (``refresh``, which subclasses
+    define and end by clearing ``_dirty``) after a change only while shown; hidden, it
+    notes the change and reads when next shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dirty = True
+
+    def changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
 
 
 def record_table(name: str, model: QAbstractItemModel, stretch: int, many: bool = False) -> QTableView:
