@@ -4,6 +4,7 @@
     python main.py import      --db PATH FILE_OR_DIR...
     python main.py preannotate --db PATH [--model NAME_OR_PATH] [--docs all|ID,ID...]
     python main.py export      --db PATH --format spacy|jsonl|conll|claims --out PATH ...
+    python main.py train       --db PATH --out DIR [--task ner|claims|all] [--base NAME_OR_PATH] ...
     python main.py stats       --db PATH [--json]
     python main.py entities    --db PATH [--json]
     python main.py link        --db PATH [--docs all|ID,ID...]
@@ -172,10 +173,17 @@ def _register_entities(sub: argparse._SubParsersAction) -> None:
     add_cli(sub)
 
 
+def _register_train(sub: argparse._SubParsersAction) -> None:
+    from storage.training import add_cli
+
+    add_cli(sub)
+
+
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_preannotate,
     _register_export,
     _register_entities,
+    _register_train,
 ]
 
 

@@ -46,14 +46,17 @@ def create_main_window(db_path: str | Path | None = None, model: str | None = No
     the event loop runs (after the first paint)."""
     from gui.main_window import MainWindow
     from gui.preannotate_ui import install_preannotation
+    from gui.train_dialog import install_model_menu
 
     repo = open_repository(db_path)
     labels = default_labels()
     if not repo.read_only_reason:
         repo.save_labels(labels)  # the database records the label set it was annotated with
     window = MainWindow(repo, labels)
-    if nlp:
-        install_preannotation(window, model).start()
+    preannotation = install_preannotation(window, model) if nlp else None
+    install_model_menu(window, preannotation)
+    if preannotation is not None:
+        preannotation.start()
     window.database_state.check_integrity()  # seconds on a large file: in the background
     window.open_first_document()
     return window

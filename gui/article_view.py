@@ -170,26 +170,31 @@ class TextView(QPlainTextEdit):
         return self.offsets.from_qt(self.cursorForPosition(point).position())
 
     def spans_at_point(self, point: QPoint) -> list[Span]:
-        """Spans under a viewport point (the character to the right of the caret
-        position, or to its left at the end of a word)."""
+        """Spans under a viewport point: those of the grapheme cluster (a letter with its
+        combining marks, an emoji sequence) whose box holds the point."""
         position = self.cursorForPosition(point).position()
-        # the caret lands between characters: the character under the mouse is the one
-        # whose box (between its two caret positions, in either order for right-to-left
-        # text) holds the point
+        # the caret lands between clusters: the one under the mouse is the cluster after
+        # or before it whose box (between its two caret positions, in either order for
+        # right-to-left text) holds the point
         offset = self.offsets.from_qt(position)
-        for candidate in (offset, offset - 1):
-            if 0 <= candidate < self.offsets.length and self._box_holds(candidate, point):
-                offset = candidate
-                break
+        cursor = QTextCursor(self.document())
+        for move in (QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveOperation.PreviousCharacter):
+            cursor.setPosition(position)
+            if cursor.movePosition(move):
+                left, right = sorted((position, cursor.position()))
+                if self._box_holds(left, right, point):
+                    offset = self.offsets.from_qt(left)
+                    break
         return [s for s in self.index.at(offset) if s.status != Status.REJECTED]
 
-    def _box_holds(self, offset: int, point: QPoint) -> bool:
+    def _box_holds(self, left_position: int, right_position: int, point: QPoint) -> bool:
+        """Whether the box between two Qt caret positions holds ``point``."""
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_qt(offset))
+        cursor.setPosition(left_position)
         left = self.cursorRect(cursor)
-        cursor.setPosition(self.offsets.to_qt(offset + 1))
+        cursor.setPosition(right_position)
         right = self.cursorRect(cursor)
-        if left.top() != right.top():  # the character ends a visual line
+        if left.top() != right.top():  # the cluster ends a visual line
             return left.top() <= point.y() <= left.bottom()
         low, high = sorted((left.x(), right.x()))
         return low <= point.x() <= high and left.top() <= point.y() <= left.bottom()

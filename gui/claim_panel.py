@@ -14,7 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QCursor, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QCursor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,7 @@ from gui.claim_model import (
     source_name,
 )
 from gui.keys import review_action
+from gui.view_parts import fill_menu
 from models.annotation import Certainty, Claim, SourceKind, Status
 
 if TYPE_CHECKING:
@@ -556,13 +557,7 @@ def install_claim_panel(window: MainWindow) -> ClaimController:
         ("Next suggested claim\tJ in the list", lambda: controller.review("next")),
         ("Delete claim\tDel in the list", controller.delete_selected),
     ]
-    for text, slot in entries:
-        if text is None:
-            menu.addSeparator()
-            continue
-        action = QAction(text, menu)
-        action.triggered.connect(lambda _=False, slot=slot: slot())
-        menu.addAction(action)
+    fill_menu(menu, entries)
     window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
     window.claims_menu = menu
     return controller

@@ -4,6 +4,7 @@ open while such changes are still unsaved."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 
@@ -128,10 +129,10 @@ class IntegrityCheck(QObject):
     def stop(self) -> None:
         connection = self.connection
         if connection is not None:
-            try:
-                connection.interrupt()  # thread-safe: the check stops with OperationalError
-            except sqlite3.ProgrammingError:  # it had just finished and closed
-                pass
+            # thread-safe: the check stops with OperationalError; ProgrammingError when it
+            # had just finished and closed
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                connection.interrupt()
         self.job.wait()
 
 

@@ -15,23 +15,17 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
+from gui.view_parts import ReadWhenShown, master_detail, record_table
 from storage.entities import EntityRow, Mention
 
 if TYPE_CHECKING:
@@ -50,6 +44,7 @@ _ENTITY_TIPS = (
     "Claims whose source is this entity",
     "An external identifier you typed, such as a Wikidata QID (exported as kb_id)",
 )
+_LEFT_CONTEXT = 24  # characters of context shown before a mention (the tooltip has all)
 _MENTION_COLUMNS = ("Document", "Context", "Label", "Link")
 
 
@@ -163,7 +158,8 @@ class MentionTableModel(QAbstractTableModel):
                 return mention.title
             if index.column() == 1:
                 before, after = (" ".join(part.split()) for part in self.context(index.row()))
-                return f"…{before} [{mention.text}] {after}…"
+                # a short left context, so that the mention itself is never elided
+                return f"…{before[-_LEFT_CONTEXT:]} [{mention.text}] {after}…"
             return mention.label if index.column() == 2 else mention.link_status
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
             before, after = self.context(index.row())
@@ -209,7 +205,7 @@ class EntityEditor(QDialog):
         }
 
 
-class EntitiesView(QWidget):
+class EntitiesView(ReadWhenShown):
     def __init__(self, links: EntityLinks, open_document: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("entitiesView")
@@ -229,36 +225,12 @@ class EntitiesView(QWidget):
         self.summary = QLabel()
 
         self.model = EntityTableModel(links, self)
-        self.table = QTableView()
-        self.table.setObjectName("entityTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = record_table("entityTable", self.model, stretch=0, many=True)
+        self.table.setWordWrap(True)
         self.mentions = MentionTableModel(links.store, self)
-        self.mention_table = QTableView()
-        self.mention_table.setObjectName("mentionTable")
-        self.mention_table.setModel(self.mentions)
-        self.mention_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.mention_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.mention_table.verticalHeader().hide()
-        self.mention_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.mention_table.setWordWrap(False)
-
-        bar = QHBoxLayout()
-        for widget in (self.search, self.label, self.merge_button, self.edit_button, self.split_button):
-            bar.addWidget(widget)
-        bar.setStretch(0, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.mention_table)
-        split.setSizes([500, 500])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.summary)
+        self.mention_table = record_table("mentionTable", self.mentions, stretch=1, many=True)
+        bar = (self.search, self.label, self.merge_button, self.edit_button, self.split_button)
+        master_detail(self, bar, 0, self.table, self.mention_table, (500, 500), self.summary)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -284,8 +256,7 @@ class EntitiesView(QWidget):
             self.merge_selected,
             context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
         )
-        links.changed.connect(self._changed)
-        self._dirty = True
+        links.changed.connect(self.changed)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -312,17 +283,6 @@ class EntitiesView(QWidget):
             self.table.selectRow(row)
         self._mentions_timer.start()
         self._dirty = False
-
-    def _changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def current_entity_id(self) -> int | None:
         index = self.table.currentIndex()

@@ -28,6 +28,7 @@ from gui.entity_commands import (
 )
 from gui.repository_job import repository_job
 from gui.session import DocumentSession
+from gui.view_parts import fill_menu
 from models.annotation import Span
 from models.entities import Entity, SourceKey
 from storage.entities import UNLINKED_LABELS
@@ -60,6 +61,7 @@ class EntityLinks(QObject):
         self.parent_widget = parent
         self.links: dict[int, tuple[int, str, str]] = {}  # span id -> entity id, name, status
         self.job = None
+        self._describing = False  # the status bar shows the selected span's link
         session.document_opened.connect(lambda _doc: self._reload())
         session.span_selected.connect(self._describe)
         session.span_added.connect(self._suggest_for)
@@ -89,26 +91,32 @@ class EntityLinks(QObject):
         return self.links.get(span_id) if span_id is not None else None
 
     def _describe(self, span_id: int | None) -> None:
+        """Say in the status bar what the selected span is linked to; clear that line when
+        the next span selected has no link, so that L never seems to apply to it."""
         link = self.link_of(span_id)
         if link is None:
+            if self._describing:
+                self.session.message.emit("")
+            self._describing = False
             return
         _, name, status = link
         if status == "suggested":
             self.session.message.emit(f"Suggested entity: {name} — L accept, Shift+L reject, Ctrl+L another")
         else:
-            self.session.message.emit(f"Entity: {name}")
+            self.session.message.emit(f"Entity: {name} (Shift+L unlinks, Ctrl+L links to another)")
+        self._describing = True
 
     def _suggest_for(self, span: Span) -> None:
         """A span the analyst adds or relabels is suggested an entity that already exists
         (never a new one: that is the corpus run's or the analyst's decision)."""
-        if span.label in UNLINKED_LABELS or span.id in self.links:
+        if span.label in UNLINKED_LABELS and span.id not in self.links:
             return
         try:
-            report = self.store.suggest_links([span.doc_id], create=False)
+            changed = self.store.suggest_for_span(span.id)
         except sqlite3.Error as exc:
             self.session.message.emit(f"Could not suggest an entity: {exc}")
             return
-        if report.spans_suggested:
+        if changed:
             self.announce(doc_spans=[span.id])
 
     # -- actions (each one undoable step) ------------------------------------------------
@@ -141,7 +149,11 @@ class EntityLinks(QObject):
         if link is None:
             self.session.message.emit(f"{span.text!r} is not linked to an entity.")
             return
-        self._push(LinkCommand(self, f"Reject entity {link[1]!r}", lambda: self.store.reject_link(span.id)))
+        if self._push(
+            LinkCommand(self, f"Reject entity {link[1]!r}", lambda: self.store.reject_link(span.id))
+        ):
+            self.session.message.emit(f"{span.text!r} is no longer linked to {link[1]!r} (Ctrl+Z undoes)")
+            self._describing = False
 
     def new_entity(self) -> None:
         span = self._selected()
@@ -257,6 +269,8 @@ def install_entity_views(
         toggle.setText(f"{title} view")
         toggle.setShortcut(QKeySequence(key))
         toggle.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # the two views share a tab: asking for one brings it to the front
+        toggle.triggered.connect(lambda checked, dock=dock: dock.raise_() if checked else None)
         menu.addAction(toggle)
         main.addAction(toggle)
         docks.append(dock)
@@ -270,13 +284,7 @@ def install_entity_views(
         (None, None),
         ("Suggest entities for the whole corpus", links.suggest_corpus),
     ]
-    for text, slot in entries:
-        if text is None:
-            menu.addSeparator()
-            continue
-        action = QAction(text, menu)
-        action.triggered.connect(lambda _=False, slot=slot: slot())
-        menu.addAction(action)
+    fill_menu(menu, entries)
     menu_bar.insertMenu(before, menu)
     links.menu = menu
     links.entities_view = entities

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.jobs import BackgroundJob
+from storage.exporters.alignment import rule_text
 from storage.exporters.base import ExportError, ExportOptions, export_corpus
 
 FORMAT_TEXT = {
@@ -77,6 +79,9 @@ class ExportDialog(QDialog):
         form.addRow("Dev fraction (spaCy)", self.dev_fraction)
         form.addRow("Split seed", self.seed)
         form.addRow("Destination", where)
+        self.rule = QLabel()  # the missing-value rule the chosen format applies
+        self.rule.setWordWrap(True)
+        form.addRow("Training data", self.rule)
 
         self.progress = QProgressBar()
         self.progress.hide()
@@ -119,6 +124,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         fmt = self.format.currentData()
+        self.rule.setText(rule_text(fmt))
         is_spacy = fmt == "spacy"
         self.dev_fraction.setEnabled(is_spacy)
         self.seed.setEnabled(is_spacy and self.dev_fraction.value() > 0)

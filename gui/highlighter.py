@@ -6,7 +6,6 @@ keeps one edit in a 1 MB article to a few milliseconds (benchmarks/article_view.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,12 +13,10 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from gui.offsets import OffsetMap
+from gui.offsets import BLOCK_BREAK, OffsetMap
 from models.annotation import Span, Status
 from models.labels import LabelSet
 
-# QTextDocument starts a new block at each of these.
-_BLOCK_BREAK = re.compile("[\n\u2029]")
 # A paragraph longer than this (code points) is shown as several blocks. Qt lays out and
 # formats a block whole: a 1 MB paragraph took 1.4 s to show as plain text and a span
 # added to it 22 s; blocks of at most this size are laid out only when on screen.
@@ -34,7 +31,8 @@ def display_text(text: str) -> str:
     stays exact; a paragraph with no space to break at stays whole."""
     cuts: list[int] = []
     start = 0
-    for end in [m.start() for m in _BLOCK_BREAK.finditer(text)] + [len(text)]:
+    breaks = [(m.start(), m.end()) for m in BLOCK_BREAK.finditer(text)] + [(len(text), len(text))]
+    for end, after in breaks:
         while end - start > LONG_BLOCK:
             low, high = start + LONG_BLOCK // 2, start + LONG_BLOCK
             cut = text.rfind(". ", low, high)
@@ -45,7 +43,7 @@ def display_text(text: str) -> str:
                     break
             cuts.append(cut)
             start = cut + 1
-        start = end + 1
+        start = after
     if not cuts:
         return text
     bounds = [-1, *cuts, len(text)]
@@ -58,7 +56,7 @@ class SpanIndex:
 
     def __init__(self, text: str, offsets: OffsetMap) -> None:
         self.offsets = offsets
-        self.block_starts = [0] + [m.end() for m in _BLOCK_BREAK.finditer(text)]
+        self.block_starts = [0] + [m.end() for m in BLOCK_BREAK.finditer(text)]
         self.by_block: dict[int, dict[int, Span]] = defaultdict(dict)
         self.spans: dict[int, Span] = {}
 

@@ -77,7 +77,17 @@ class NlpService(QObject):
             return False
         self.busy = True
         self._started_at = time.monotonic()
-        self._jobs.put((list(doc_ids or []), claims))
+        self._jobs.put(("run", list(doc_ids or []), claims))
+        return True
+
+    def use_model(self, name_or_path: str | None) -> bool:
+        """Switch the pipeline for later jobs (``None``: the default); ``False`` while a
+        job runs. ``model_loaded`` or ``model_failed`` follows."""
+        if self.busy or self._jobs is None:
+            return False
+        self.origin = ""
+        self.model_name = name_or_path or None
+        self._jobs.put(("model", self.model_name, resolve_model_name(self.model_name) is None))
         return True
 
     def cancel(self) -> None:

@@ -1,14 +1,29 @@
 """The one conversion between stored offsets (Python code points) and Qt positions
-(UTF-16 code units). A character outside the Basic Multilingual Plane (an emoji, say)
-is one code point but two UTF-16 units, so it shifts every later Qt position by one.
+(UTF-16 code units in a ``QTextDocument``).
+
+Where the two differ:
+- a character outside the Basic Multilingual Plane (an emoji, say) is one code point but
+  two UTF-16 units, so it shifts every later Qt position by one;
+- ``QTextDocument`` keeps no position for a U+FEFF at the very start of the text (it
+  takes it for a byte-order mark) nor for the ``\\r`` of a ``\\r\\n`` (one block break).
+
+Every other character keeps one position, though Qt may show it differently: ``\\n``,
+``\\r``, U+2029, U+FDD0 and U+FDD1 become block breaks (``BLOCK_BREAK``), U+2028 a line
+break inside a block. Import normalises ``\\r`` and a leading U+FEFF away
+(``models.document.normalise_text``); the map handles texts stored before that, or by
+other means, exactly all the same.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Characters that are one code point but not one Qt position: astral ones take two,
+# a leading U+FEFF and the \r of \r\n take none.
+_UNEVEN = re.compile("[\U00010000-\U0010ffff]|\\A\ufeff|\r(?=\n)")
+# QTextDocument starts a new block after each of these (\r\n is one break).
+BLOCK_BREAK = re.compile("\r\n|[\n\r\u2029\ufdd0\ufdd1]")
 
 
 class OffsetMap:
@@ -16,24 +31,34 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         self.length = len(text)
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
-        # Qt position just after each astral character (its two units)
-        self._astral_qt_end = [a + k + 2 for k, a in enumerate(self._astral)]
-        if not self._astral:  # most texts: both conversions are the identity
+        starts: list[int] = []
+        shift = [0]  # Qt position minus offset after the first k uneven characters
+        if not text.isascii() or "\r" in text:
+            for match in _UNEVEN.finditer(text):
+                starts.append(match.start())
+                shift.append(shift[-1] + (1 if match.group() > "\uffff" else -1))
+        self._starts = starts
+        self._shift = shift
+        # Qt position of each uneven character
+        self._qt_starts = [start + shift[k] for k, start in enumerate(starts)]
+        self.qt_length = self.length + shift[-1]
+        if not starts:  # most texts: both conversions are the identity
             self.to_qt = self.from_qt = _identity  # type: ignore[method-assign]
 
     def to_qt(self, offset: int) -> int:
-        """Qt position of code-point ``offset``."""
-        return offset + bisect_left(self._astral, offset)
+        """Qt position of code-point ``offset`` (of the next shown character when the
+        character there has no position of its own)."""
+        return offset + self._shift[bisect_left(self._starts, offset)]
 
     def from_qt(self, position: int) -> int:
-        """Code-point offset of Qt ``position``; a position inside a surrogate pair maps
-        to the start of its character."""
-        before = bisect_right(self._astral_qt_end, position)
-        offset = position - before
-        if before < len(self._astral) and offset > self._astral[before]:
-            offset = self._astral[before]
-        return offset
+        """Code-point offset of Qt ``position``: of the character shown there (so never a
+        character Qt does not keep); a position inside a surrogate pair maps to the start
+        of its character."""
+        k = bisect_left(self._qt_starts, position)
+        qt_starts, shift = self._qt_starts, self._shift
+        while k < len(qt_starts) and qt_starts[k] == position and shift[k + 1] < shift[k]:
+            k += 1  # not kept by Qt: the position belongs to the character after it
+        return position - shift[k]
 
 
 def _identity(position: int) -> int:

@@ -95,6 +95,15 @@ class Preannotation(QObject):
         self.document_action.setEnabled(False)
         self.corpus_action.setEnabled(False)
 
+    def use_model(self, name_or_path: str | None) -> None:
+        """Pre-annotate with another pipeline from now on (the Model menu's chooser)."""
+        if not self.service.use_model(name_or_path):
+            self.window.show_message("Pre-annotation is running; choose the model when it has finished.")
+            return
+        self.document_action.setEnabled(False)
+        self.corpus_action.setEnabled(False)
+        self.window.set_model_name("Model: loading…")
+
     def cancel(self) -> None:
         self.service.cancel()
         self.time_left.setText("cancelling…")

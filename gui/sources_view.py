@@ -14,20 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
+from gui.view_parts import ReadWhenShown, master_detail, record_table
 from models.annotation import Certainty, SourceKind
 from storage.entities import Source, SourceClaim
 
@@ -131,7 +125,7 @@ class SourceClaimModel(QAbstractTableModel):
         return None
 
 
-class SourcesView(QWidget):
+class SourcesView(ReadWhenShown):
     def __init__(self, links: EntityLinks, open_document: Callable[[int], None]) -> None:
         super().__init__()
         self.setObjectName("sourcesView")
@@ -158,36 +152,12 @@ class SourcesView(QWidget):
         self.summary = QLabel()
 
         self.sources = SourceTableModel(self)
-        self.source_table = QTableView()
-        self.source_table.setObjectName("sourceTable")
-        self.source_table.setModel(self.sources)
-        self.source_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.source_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.source_table.verticalHeader().hide()
-        self.source_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.source_table = record_table("sourceTable", self.sources, stretch=0)
+        self.source_table.setWordWrap(True)
         self.claims = SourceClaimModel(self)
-        self.claim_table = QTableView()
-        self.claim_table.setObjectName("sourceClaimTable")
-        self.claim_table.setModel(self.claims)
-        self.claim_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.claim_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.claim_table.verticalHeader().hide()
-        self.claim_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.claim_table.setWordWrap(False)
-
-        bar = QHBoxLayout()
-        for widget in (self.kind, self.certainty, self.status, self.document, self.same_button):
-            bar.addWidget(widget)
-        bar.setStretch(3, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.source_table)
-        split.addWidget(self.claim_table)
-        split.setSizes([350, 650])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.summary)
+        self.claim_table = record_table("sourceClaimTable", self.claims, stretch=1)
+        bar = (self.kind, self.certainty, self.status, self.document, self.same_button)
+        master_detail(self, bar, 3, self.source_table, self.claim_table, (350, 650), self.summary)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -200,8 +170,7 @@ class SourcesView(QWidget):
         self.claim_table.activated.connect(self._open_claim)
         self.claim_table.doubleClicked.connect(self._open_claim)
         self.same_button.clicked.connect(self.confirm_same_source)
-        links.changed.connect(self._changed)
-        self._dirty = True
+        links.changed.connect(self.changed)
 
     def refresh(self) -> None:
         """Re-read every source with the claim filters (kind and document filter here)."""
@@ -237,17 +206,6 @@ class SourcesView(QWidget):
         if row is not None:
             self.source_table.selectRow(row)
         self._show_claims()
-
-    def _changed(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def current_source(self) -> Source | None:
         index = self.source_table.currentIndex()

@@ -173,6 +173,22 @@ def validate_range(text: str, start: int, end: int) -> None:
         raise AnnotationError(f"range {start}-{end} covers only white space")
 
 
+def has_whitespace_edge(text: str) -> bool:
+    """Whether ``text`` starts or ends with white space (``str.isspace``, as spaCy's
+    ``Token.is_space``): an entity must not, and ``spacy debug data`` reports one that does."""
+    return bool(text) and (text[0].isspace() or text[-1].isspace())
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at its edges (empty when it is all white
+    space: ``start == end``). The GUI's snapping and the importers trim the same way."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def validate_span(text: str, span: Span, existing: list[Span]) -> None:
     """Raise AnnotationError unless ``span`` may be added beside ``existing`` spans."""
     validate_range(text, span.start, span.end)

@@ -35,9 +35,26 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def normalise_newlines(raw: str) -> str:
-    """The only change ever made to imported text: line endings become ``\\n``."""
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
+# The only changes import makes to a text: line endings become "\n", and a byte-order mark
+# at the very start (an encoding artefact, which Qt's text view drops) is removed.
+_DROPPED = re.compile("\\A\ufeff|\r(?=\n)")
+
+
+def normalise_text(raw: str) -> str:
+    """The text Quire stores for ``raw``: ``\\r\\n`` and ``\\r`` become ``\\n`` and a leading
+    U+FEFF is removed; nothing else changes. ``dropped_offsets`` says where characters
+    went, so that offsets given with ``raw`` can be carried (``storage.text_offsets``)."""
+    if "\r" not in raw and not raw.startswith("\ufeff"):
+        return raw
+    return _DROPPED.sub("", raw).replace("\r", "\n")
+
+
+def dropped_offsets(raw: str) -> list[int]:
+    """Offsets into ``raw`` (ascending) of the characters ``normalise_text`` removes; every
+    other character keeps its place, shifted left by the removals before it."""
+    if "\r" not in raw and not raw.startswith("\ufeff"):
+        return []
+    return [m.start() for m in _DROPPED.finditer(raw)]
 
 
 # A trailing attribution line such as "source site-64" (wire copy boilerplate), and the
@@ -65,7 +82,7 @@ def parse_plain_article(raw: str) -> ParsedArticle:
 
     Raises ValueError when there is no title or no body.
     """
-    lines = normalise_newlines(raw).split("\n")
+    lines = normalise_text(raw).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:

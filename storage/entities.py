@@ -504,6 +504,31 @@ class EntityStore:
 
     # -- suggestions -------------------------------------------------------------------
 
+    def suggest_for_span(self, span_id: int) -> bool:
+        """The suggestion for one span the analyst just added or relabelled (the key
+        path: a few indexed reads, whatever the document's size): the one existing entity
+        of its label answering to its name, never a new entity; a suggested link left
+        from its old label is dropped. Accepted links and rejected pairs are kept. True
+        when the span's link changed."""
+        with self.repo.transaction():
+            span = self.repo.span(span_id)
+            state = self.link_state(span_id)
+            if state.entity_id is not None:
+                if state.status != LinkStatus.SUGGESTED or self.get(state.entity_id).label == span.label:
+                    return False
+                self.db.execute("DELETE FROM span_links WHERE span_id = ?", [span_id])
+            if span.label in UNLINKED_LABELS or span.status == "rejected":
+                return state.entity_id is not None
+            found = self.db.execute(
+                "SELECT entity_id FROM entity_keys WHERE key = ? AND label = ?",
+                [name_key(span.text), span.label],
+            ).fetchall()
+            candidates = [e for (e,) in dict.fromkeys(found) if e not in state.rejected]
+            if len(candidates) != 1:
+                return state.entity_id is not None
+            self._write_link(span_id, candidates[0], LinkStatus.SUGGESTED, LINK_ORIGIN)
+        return True
+
     def suggest_links(self, doc_ids: list[int] | None = None, create: bool = True) -> LinkReport:
         """Suggest a canonical entity for every unlinked span that is not rejected, by
         normalised name and label, creating entities for names not seen before when

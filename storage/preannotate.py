@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_model_name
 from models.nlp.pieces import LONG_TEXT_CHARS, shift_claim, shift_span, text_pieces
+from storage.model_registry import resolve_model
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain
 
@@ -141,13 +142,13 @@ def preannotate(
         label_map = label_map or LabelMap.from_toml()
     except (OSError, ValueError) as exc:
         raise PreannotateError(f"cannot read the label map: {exc}") from None
-    if isinstance(model, (str, Path)):
-        model = load_model(str(model))
     repo = Repository(path)
     try:
         if check_integrity:
             repo.check_integrity()
         repo.check_writable()
+        if isinstance(model, (str, Path)):  # a registered NAME[@VERSION], a folder or a package
+            model = load_model(resolve_model(repo, str(model))[0])
         run = _Run(repo, label_map, claims, batch_size, progress, cancelled)
         run.n_process = n_process
         if pipelines is not None:
@@ -232,7 +233,7 @@ class _Run:
         if not entity_pipes and not use_claims:
             self._advance(len(ids), loaded)  # nothing this pipeline can suggest
             return True
-        suggest_claims = _claim_suggester() if use_claims else None
+        suggest_claims = _claim_suggester(loaded) if use_claims else None
         enabled = pipes_needed(nlp, use_claims)
         pending: list[tuple[int, list[Span], list[Claim]]] = []
         spans: list[Span] = []  # of the document in hand (a long one comes in pieces)
@@ -327,7 +328,10 @@ def _with_listened(nlp: Language, needed: list[str]) -> list[str]:
     return [name for name in nlp.pipe_names if name in wanted]
 
 
-def _claim_suggester() -> ClaimSuggester:
+def _claim_suggester(loaded: LoadedModel) -> ClaimSuggester:
+    """The rules, or a trained pipeline's suggester (the rules combined with its model)."""
+    if loaded.claims is not None:
+        return loaded.claims.suggest
     from models.nlp.claims import suggest_claims
 
     return suggest_claims
@@ -357,7 +361,8 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--db", required=True, help="database file")
     p.add_argument(
         "--model",
-        help="spaCy pipeline name or path (default: the installed pipeline for each "
+        help="a trained model registered in the database (NAME or NAME@VERSION), a spaCy "
+        "pipeline folder or package name (default: the installed pipeline for each "
         "document's language, en_core_web_sm first)",
     )
     p.add_argument("--docs", default="all", help="'all' (default) or document ids: 3,7,12")

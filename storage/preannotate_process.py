@@ -3,10 +3,11 @@ GIL) never runs spaCy, and closing the window ends the process at once, even whi
 model loads. Started with the ``spawn`` method (the GUI has Qt loaded, which ``fork``
 would copy half-initialised); it needs no Qt itself.
 
-Messages to the process (``jobs``): ``(doc_ids, claims)`` runs a job (``doc_ids`` empty:
-every document), ``None`` ends it. Messages back (``events``): ``("loaded", origin,
-warning)``, ``("model_failed", message)``, ``("progress", done, total, message)``,
-``("finished", PreannotateReport)``, ``("failed", message)``.
+Messages to the process (``jobs``): ``("run", doc_ids, claims)`` runs a job (``doc_ids``
+empty: every document), ``("model", name_or_path, blank)`` loads another pipeline for the
+jobs that follow (``None``: the default), ``None`` ends it. Messages back (``events``):
+``("loaded", origin, warning)``, ``("model_failed", message)``, ``("progress", done, total,
+message)``, ``("finished", PreannotateReport)``, ``("failed", message)``.
 """
 
 from __future__ import annotations
@@ -38,13 +39,7 @@ def serve(
     # below the window's priority: on a machine with few cores the scheduler would
     # otherwise hand the window's core to spaCy's processes for whole time slices
     os.nice(_NICENESS)
-    try:
-        model = load_model(None if blank else model_name, force_blank=blank)
-    except ModelError as exc:
-        events.put(("model_failed", str(exc)))
-        return
-    events.put(("loaded", model.origin, model.warning))
-    pipelines = {(None if blank else resolve_model_name(model_name)) or "blank:en": model}
+    model, pipelines = _load(model_name, blank, events)
     while True:
         try:
             job = jobs.get(timeout=_PARENT_CHECK_S)
@@ -54,10 +49,30 @@ def serve(
             continue
         if job is None:
             return
-        doc_ids, claims = job
+        if job[0] == "model":
+            _, model_name, blank = job
+            model, pipelines = _load(model_name, blank, events)
+            continue
+        _, doc_ids, claims = job
         cancel.clear()
+        if model is None:
+            events.put(("failed", "No spaCy model is loaded; see the status bar."))
+            continue
         events.put(_run(db_path, model if model_name or blank else None, doc_ids, claims, pipelines,
                         events, cancel, n_process))  # fmt: skip
+
+
+def _load(model_name: str | None, blank: bool, events: Any) -> tuple[Any, dict]:
+    """Load the pipeline and report it; ``(None, {})`` after reporting a failure. The
+    loaded English pipeline serves English documents; other languages load their own
+    installed pipeline on first use and stay loaded in ``pipelines``."""
+    try:
+        model = load_model(None if blank else model_name, force_blank=blank)
+    except ModelError as exc:
+        events.put(("model_failed", str(exc)))
+        return None, {}
+    events.put(("loaded", model.origin, model.warning))
+    return model, {(None if blank else resolve_model_name(model_name)) or "blank:en": model}
 
 
 def _run(db_path, model, doc_ids, claims, pipelines, events, cancel, n_process) -> tuple:

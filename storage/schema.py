@@ -304,6 +304,24 @@ def m006_entity_link_counts(db: sqlite_utils.Database) -> None:
     migrate_entity_link_counts(db)
 
 
+def m007_model_registry(db: sqlite_utils.Database) -> None:
+    """Trained models (``train``): one row per name and version, with the folder, the base
+    pipeline, the labels, how much confirmed work it learnt from and its dev scores (JSON).
+    The chooser and ``preannotate --model NAME`` read it; the folder may later be moved or
+    deleted, which the reader reports."""
+    db["trained_models"].create(
+        {
+            "id": int, "name": str, "version": int, "task": str, "path": str, "base": str,
+            "labels": str, "created": str, "documents": int, "spans": int, "claims": int,
+            "scores": str,
+        },
+        pk="id",
+        not_null={"name", "version", "task", "path", "base", "created"},
+        defaults={"labels": "[]", "scores": "{}", "documents": 0, "spans": 0, "claims": 0},
+    )  # fmt: skip
+    db["trained_models"].create_index(["name", "version"], unique=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_corpus_workflow,
@@ -311,6 +329,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m004_canonical_entities,
     m005_claim_kinds,
     m006_entity_link_counts,
+    m007_model_registry,
     m008_text_apart_and_prefix_search,
 ]
 

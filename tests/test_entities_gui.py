@@ -86,6 +86,7 @@ def test_link_review_from_the_keyboard_with_undo(qtbot, repo, main_window) -> No
     click_offset(qtbot, text, spans["ain2"].start + 1)
     qtbot.keyClick(text, Qt.Key.Key_L, SHIFT)
     assert spans["ain2"].id not in repo.entities.links_of_document(seed)
+    assert "no longer linked to 'Ain al-Assad'" in window.status_message.text()
     assert repo.entities.link_state(spans["ain2"].id).rejected == (entity_id,)
 
     qtbot.keyClick(text, Qt.Key.Key_Z, CTRL)  # undo the rejection
@@ -127,6 +128,11 @@ def test_adding_a_span_suggests_a_known_entity(qtbot, repo, main_window) -> None
     added = window.session.create_span(start, end, "FAC")
     assert added is not None
     assert repo.entities.links_of_document(seed)[added.id] == (entity.id, entity.name, "suggested")
+    # relabelled, the suggestion goes (no ORG of that name); back to FAC, it returns
+    window.session.relabel_span(added.id, "ORG")
+    assert added.id not in repo.entities.links_of_document(seed)
+    window.session.relabel_span(added.id, "FAC")
+    assert repo.entities.links_of_document(seed)[added.id][0] == entity.id
     assert text is window.article.text
 
 
@@ -169,9 +175,10 @@ def test_merge_in_the_entities_view_with_undo(qtbot, repo, main_window) -> None:
 def test_sources_view_groups_pronouns_and_opens_claims(qtbot, repo, main_window, monkeypatch) -> None:
     seed, other, _spans = _build(repo)
     window = main_window(repo, other)
+    qtbot.keyClick(window, Qt.Key.Key_E, CTRL | SHIFT)  # the entities view first: both share a tab
     qtbot.keyClick(window, Qt.Key.Key_R, CTRL | SHIFT)
     view = window.entity_links.sources_view
-    qtbot.waitUntil(view.isVisible)
+    qtbot.waitUntil(lambda: view.isVisible() and not view.visibleRegion().isEmpty())
     rows = sorted(
         (view.sources.index(r, 0).data(), view.sources.index(r, 2).data())
         for r in range(view.sources.rowCount())

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
-from models.annotation import Certainty, Claim, SourceKind, Span, Status
+from models.annotation import Certainty, Claim, SourceKind, Span, Status, trim_whitespace
 from models.document import DocStatus, Document
 from models.nlp.tokens import blank_pipeline, tokenize
 from storage.exporters import ExportOptions, export_corpus
@@ -59,7 +59,11 @@ texts = st.one_of(
     st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)), min_size=1, max_size=30).map(
         lambda parts: "".join(p + s for p, s in parts)
     ),
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"), min_size=1, max_size=60),
+    # no \r, NUL or U+FEFF: import normalises line ends, refuses NUL and drops a leading BOM
+    # (tests/bad_input cover those), so a text holding them cannot round-trip unchanged
+    st.text(
+        st.characters(exclude_categories=("Cs",), exclude_characters="\r\x00\ufeff"), min_size=1, max_size=60
+    ),
 ).filter(lambda text: text.strip())
 
 
@@ -79,7 +83,11 @@ def ranges(draw: st.DrawFn, text: str) -> tuple[int, int]:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> tuple[Document, list[Span], list[tuple[Claim, int | None]]]:
+def documents(
+    draw: st.DrawFn, trimmed: bool = False
+) -> tuple[Document, list[Span], list[tuple[Claim, int | None]]]:
+    """A document with spans and claims; ``trimmed``: spans without white space at an edge
+    (import trims it, so only such spans round-trip exactly)."""
     text = draw(texts)
     doc = Document(
         title=draw(st.text(min_size=1, max_size=12).filter(lambda t: "\r" not in t)),
@@ -95,6 +103,8 @@ def documents(draw: st.DrawFn) -> tuple[Document, list[Span], list[tuple[Claim, 
     spans = []
     for _ in range(draw(st.integers(0, 6))):
         start, end = draw(ranges(text))
+        if trimmed:
+            start, end = trim_whitespace(text, start, end)
         spans.append(
             Span(
                 0,
@@ -193,7 +203,7 @@ def contents(repo: Repository) -> list:
 
 
 @SETTINGS
-@given(st.lists(documents(), min_size=1, max_size=4))
+@given(st.lists(documents(trimmed=True), min_size=1, max_size=4))
 def test_jsonl_export_and_import_round_trip_is_exact(corpus):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -220,6 +230,7 @@ def test_offsets_survive_in_every_format_or_the_span_is_reported(corpus):
         store(repo, corpus)
         accepted = {d: [s for s in repo.spans(d) if s.status == Status.ACCEPTED] for d in repo.document_ids()}
         texts_by_id = {d: repo.document(d).text for d in repo.document_ids()}
+        done = {d for d in repo.document_ids() if repo.document(d).status == DocStatus.DONE}
 
         spacy_report = export_corpus(repo, ExportOptions("spacy", folder / "out.spacy"))
         reported = {(p.doc_id, p.start, p.end, p.label) for p in spacy_report.problems}
@@ -228,6 +239,9 @@ def test_offsets_survive_in_every_format_or_the_span_is_reported(corpus):
             assert doc.text == texts_by_id[doc_id]
             written = {(s.start_char, s.end_char, s.label_, s.text) for s in doc.spans["sc"]}
             assert {(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents} <= written
+            if doc_id not in done:  # the missing-value rule: nothing outside an entity is O
+                assert all(t.ent_iob_ in ("B", "I", "") for t in doc)
+            assert all(not e.text[0].isspace() and not e.text[-1].isspace() for e in doc.ents)
             for span in spans:
                 assert ((span.start, span.end, span.label, span.text) in written) != (
                     (doc_id, span.start, span.end, span.label) in reported
@@ -250,5 +264,7 @@ def test_offsets_survive_in_every_format_or_the_span_is_reported(corpus):
         assert all(len(line.split()) == 4 for line in lines if line)
         assert sum(line.split()[-1].startswith("B-") for line in lines if line) == conll_report.entities
         written_or_reported = conll_report.entities + len(conll_report.problems)
-        assert written_or_reported == sum(len(spans) for spans in accepted.values())
+        assert written_or_reported == sum(len(accepted[d]) for d in done)
+        assert sum(line.startswith("-DOCSTART-") for line in lines) == len(done)
+        assert conll_report.left_out_not_done == len(texts_by_id) - len(done)
         repo.close()

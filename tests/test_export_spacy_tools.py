@@ -12,7 +12,7 @@ import pytest
 from spacy.tokens import DocBin
 
 from models.annotation import Span, Status
-from models.document import Document
+from models.document import DocStatus, Document
 from models.nlp.tokens import blank_pipeline
 from storage.exporters import ExportOptions, export_corpus
 from storage.repository import Repository
@@ -81,6 +81,8 @@ def test_exported_docbin_trains_and_passes_debug_data(trained_corpus, tmp_path):
 
 
 def test_spacy_convert_reads_the_conll_file_with_every_entity(trained_corpus, tmp_path):
+    for doc_id in trained_corpus.document_ids():  # CoNLL carries documents marked done only
+        trained_corpus.set_document_status(doc_id, DocStatus.DONE)
     report = export_corpus(trained_corpus, ExportOptions("conll", tmp_path / "corpus.conll"))
     (tmp_path / "converted").mkdir()
     convert = spacy_cli("convert", "corpus.conll", "converted", "--converter", "ner", cwd=tmp_path)

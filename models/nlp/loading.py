@@ -11,7 +11,7 @@ import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,6 +36,8 @@ class LoadedModel:
     name: str  # e.g. "en_core_web_sm"
     version: str
     warning: str = ""
+    kind: str = "spacy"  # "model": a pipeline Quire trained (``train``)
+    claims: Any = None  # its claim suggester (models.nlp.training.claim_model.ClaimPart)
 
     @property
     def is_blank(self) -> bool:
@@ -43,8 +45,9 @@ class LoadedModel:
 
     @property
     def origin(self) -> str:
-        """Origin string for suggestions: ``spacy:en_core_web_sm@3.8.0``."""
-        return f"spacy:{self.name}@{self.version}"
+        """Origin string for suggestions: ``spacy:en_core_web_sm@3.8.0``, or
+        ``model:NAME@VERSION`` for a pipeline Quire trained."""
+        return f"{self.kind}:{self.name}@{self.version}"
 
 
 def is_installed(name: str) -> bool:
@@ -75,8 +78,24 @@ def load_model(requested: str | None = None, language: str = "en", force_blank: 
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load spaCy model {name!r}: {first}") from None
     meta = nlp.meta
+    trained = meta.get("quire")
+    if isinstance(trained, dict):  # written by storage/training.py
+        return _trained_model(nlp, Path(name), trained)
     model_name = f"{meta.get('lang', nlp.lang)}_{meta.get('name', Path(name).name)}"
     return LoadedModel(nlp, model_name, str(meta.get("version", "0")))
+
+
+def _trained_model(nlp: Language, folder: Path, trained: dict) -> LoadedModel:
+    """A pipeline Quire trained: origin ``model:NAME@VERSION``, and its claim suggester."""
+    from models.nlp.training.claim_model import load_claim_part
+    from models.nlp.training.record import ORIGIN_KIND, model_origin
+
+    name, version = str(trained.get("name", folder.name)), str(trained.get("version", "0"))
+    try:
+        claims = load_claim_part(folder, model_origin(name, version))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the claim part of {folder}: {exc}") from None
+    return LoadedModel(nlp, name, version, kind=ORIGIN_KIND, claims=claims)
 
 
 @lru_cache(maxsize=2)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from models.annotation import trim_whitespace
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -56,10 +58,7 @@ def snap_to_tokens(text: str, start: int, end: int, language: str = "en") -> tup
     or ``None`` when the selection holds no token."""
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = trim_whitespace(text, start, end)
     if start >= end:
         return None
     left, right = _window(text, start, end)

@@ -1,13 +1,20 @@
 """Spans against the export tokenisation: the tokenizer that snapped them
 (``models.nlp.tokens``). A span whose boundaries are not token boundaries is never
-snapped: it is reported, with where each boundary falls."""
+snapped: it is reported, with where each boundary falls.
+
+The missing-value rule of training data lives here too (``set_entities``,
+``annotation_complete``, ``rule_text``), so that every exporter applies the same one:
+in a document marked done, the accepted spans are the complete annotation and every other
+token is ``O``; in a document not done, tokens outside accepted spans are *missing*
+(spaCy's ``ent_iob_ == ""``), so training neither rewards nor punishes a prediction there.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.annotation import Span
-from models.document import Document
+from models.annotation import Span, has_whitespace_edge
+from models.document import DocStatus, Document
 from models.nlp.tokens import blank_pipeline
 from storage.exporters.base import ExportReport
 
@@ -60,12 +67,62 @@ def align(
 
 
 def stale_reason(text: str, span: Span) -> str | None:
-    """Why the stored span no longer fits the document (a corrupted row), or ``None``."""
+    """Why the stored span cannot be an entity as it is (a corrupted row, or white space
+    at its edge, which spaCy refuses as an entity), or ``None``."""
     if not 0 <= span.start < span.end <= len(text):
         return f"offsets outside the text (0-{len(text)})"
     if text[span.start : span.end] != span.text:
         return f"stored text {span.text!r} differs from the document's"
+    if has_whitespace_edge(span.text):
+        return "white space at its edge (an entity starts and ends on a word)"
     return None
+
+
+RULE_COMPLETE = "documents marked done: accepted spans are the complete annotation, other tokens O"
+RULE_MISSING = (
+    "documents not done: tokens outside accepted spans are missing (not O), so training ignores them"
+)
+RULE_CONLL = "CoNLL has no missing value: documents marked done only"
+
+
+def annotation_complete(document: Document) -> bool:
+    """Whether ``document``'s accepted spans are its complete annotation: it is marked done."""
+    return DocStatus(document.status) == DocStatus.DONE
+
+
+def rule_text(format: str) -> str:
+    """One line saying which missing-value rule an export in ``format`` applies."""
+    if format == "spacy":
+        return f"Missing-value rule: {RULE_COMPLETE}; {RULE_MISSING}."
+    if format == "conll":
+        return f"Missing-value rule: {RULE_CONLL} ({RULE_COMPLETE}); other documents are left out."
+    if format == "jsonl":
+        return (
+            'Missing-value rule: "answer" is "accept" (complete) for documents marked done, '
+            '"ignore" for documents not done, so Prodigy does not train on unreviewed tokens as O.'
+        )
+    return "Claims are exported as they are; no entity tags, no missing-value rule."
+
+
+def set_entities(doc: Doc, ents: list[TokenSpan], complete: bool, unwritten: list[Span]) -> list[int]:
+    """Set ``doc.ents`` to ``ents`` (which must not overlap) by the missing-value rule;
+    returns the indices of the tokens left missing.
+
+    ``complete``: other tokens are ``O`` except those under ``unwritten`` accepted spans
+    (misaligned, overlapping or white-space-edged ones that are not in ``ents``), which are
+    missing: the document says they are an entity but not which tokens. Not ``complete``:
+    every token outside ``ents`` is missing."""
+    if not complete:
+        doc.set_ents(ents, default="missing")
+        return [t.i for t in doc if t.ent_iob_ == ""]
+    inside = {i for ent in ents for i in range(ent.start, ent.end)}
+    missing: set[int] = set()
+    for span in unwritten:
+        covering = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if covering is not None:
+            missing.update(i for i in range(covering.start, covering.end) if i not in inside)
+    doc.set_ents(ents, missing=[doc[i : i + 1] for i in sorted(missing)], default="outside")
+    return sorted(missing)
 
 
 def misalignment_reason(tokens: Doc, start: int, end: int) -> str:

@@ -63,7 +63,9 @@ class ExportOptions:
 
     @property
     def doc_status(self) -> DocStatus | None:
-        return DocStatus.DONE if self.docs == "done" else None
+        """The documents exported: only those marked done when asked, and always for
+        CoNLL, which has no missing value for the tokens of unfinished documents."""
+        return DocStatus.DONE if self.docs == "done" or self.format == "conll" else None
 
     def check(self, database: str | Path | None = None) -> None:
         """Raise ExportError for options that do not go together, or for a target that
@@ -141,12 +143,25 @@ class ExportReport:
     overlaps: list[ExportProblem] = field(default_factory=list)  # in doc.spans only, not doc.ents
     removed: list[Path] = field(default_factory=list)  # temporary files of killed exports
     unreadable: list[int] = field(default_factory=list)  # documents a damaged file lost
+    complete_documents: int = 0  # marked done: tokens outside entities are O
+    partial_documents: int = 0  # not done: tokens outside entities are missing
+    missing_tokens: int = 0  # tokens written as missing (spaCy ent_iob_ "")
+    left_out_not_done: int = 0  # documents not written because they are not done (CoNLL)
+    sentences_left_out: int = 0  # CoNLL sentences with a token whose tag is unknown
     cancelled: bool = False
     failed: str = ""  # why nothing was written
 
     def count_span(self, span: Span) -> None:
         self.spans_by_label[span.label] += 1
         self.spans_by_status[Status(span.status).value] += 1
+
+    def count_document(self, complete: bool, missing_tokens: int) -> None:
+        """One document written by the missing-value rule (``alignment.set_entities``)."""
+        if complete:
+            self.complete_documents += 1
+        else:
+            self.partial_documents += 1
+        self.missing_tokens += missing_tokens
 
     def add_problem(self, document: Document, span: Span, reason: str) -> ExportProblem:
         found = ExportProblem(
@@ -178,6 +193,7 @@ class ExportReport:
         lines.extend(f"  {label:<14}{count:>8}" for label, count in sorted(self.spans_by_label.items()))
         if self.format in ("spacy", "conll", *ENTITY_FORMATS):
             lines.append(f"entities: {self.entities}")
+        lines.extend(self.rule_lines())
         if self.format in ("jsonl", "claims"):
             lines.append(f"claims: {self.claims}")
         if self.overlaps:
@@ -192,6 +208,29 @@ class ExportReport:
         if self.removed:
             lines.append(f"removed {len(self.removed)} temporary file(s) left by an interrupted export")
         return lines
+
+    def rule_lines(self) -> list[str]:
+        """Which missing-value rule was applied, and to how many documents."""
+        from storage.exporters.alignment import RULE_COMPLETE, RULE_CONLL, RULE_MISSING
+
+        if self.format == "spacy":
+            return [
+                f"{self.complete_documents} {RULE_COMPLETE}",
+                f"{self.partial_documents} {RULE_MISSING}",
+                f"missing tokens: {self.missing_tokens}",
+            ]
+        if self.format == "conll":
+            return [
+                f"{RULE_CONLL} ({RULE_COMPLETE}); left out {self.left_out_not_done} document(s) not done",
+                f"sentences left out because a token's tag is unknown: {self.sentences_left_out}",
+            ]
+        if self.format == "jsonl":
+            return [
+                f'{self.complete_documents} documents marked done: answer "accept" (complete)',
+                f'{self.partial_documents} documents not done: answer "ignore" '
+                "(Prodigy trains nothing from them as O)",
+            ]
+        return []
 
 
 # ".NAME.PID-XXXXXXXX.part": the temporary name of AtomicFile, and nothing else
@@ -318,6 +357,8 @@ def _export(
     report = ExportReport(options.format)
     for folder in dict.fromkeys(path.parent for path in options.targets().values()):
         report.removed.extend(remove_stale_temp_files(folder))
+    if options.format == "conll" and options.docs == "all":
+        report.left_out_not_done = repo.export_document_count() - total
     files = {role: AtomicFile(path) for role, path in options.targets().items()}
     try:
         if options.format in ENTITY_FORMATS:

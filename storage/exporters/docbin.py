@@ -1,6 +1,8 @@
 """spaCy training data: DocBin files (``.spacy``) that ``spacy train`` loads as they are.
 
-Per document: accepted spans as ``doc.ents`` (without overlaps: the longest of
+Per document: accepted spans as ``doc.ents`` by the missing-value rule of
+``alignment.set_entities`` (other tokens ``O`` in documents marked done, missing in the
+others) (without overlaps: the longest of
 overlapping spans wins, as ``spacy.util.filter_spans`` chooses) and every accepted span in
 ``doc.spans["sc"]``; with every status exported, suggestions and rejections go to
 ``doc.spans["suggested"]`` and ``doc.spans["rejected"]``, never to ``doc.ents``.
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from models.annotation import Span, Status
 from models.document import Document
-from storage.exporters.alignment import ExportTokenizer, align
+from storage.exporters.alignment import ExportTokenizer, align, annotation_complete, set_entities
 from storage.exporters.base import AtomicFile, ExportItem, ExportProblem, ExportReport
 
 if TYPE_CHECKING:
@@ -209,17 +211,25 @@ class SpacyWriter:
         doc = self.tokenize(document)
         groups: dict[Status, list[TokenSpan]] = {status: [] for status in SPAN_GROUPS}
         kb = self.links.accepted_links([s.id for s in spans if s.id is not None]) if self.links else {}
+        unwritten: list[Span] = []  # accepted spans that cannot be entities as stored
         for span, token_span in align(doc, document, spans, self.report, "left out of the DocBin"):
             if token_span is not None and span.id in kb:
                 token_span.kb_id_ = kb[span.id].kb_id  # doc.ents keeps it: ent.kb_id_
             if token_span is not None:
                 groups[Status(span.status)].append(token_span)
                 self.report.count_span(span)
+            elif span.status == Status.ACCEPTED:
+                unwritten.append(span)
         accepted = groups[Status.ACCEPTED]
         ents = filter_spans(accepted)
         if len(ents) < len(accepted):
-            self._report_overlaps(document, accepted, ents)
-        doc.ents = ents
+            kept = {(e.start_char, e.end_char, e.label_) for e in ents}
+            lost = [ts for ts in accepted if (ts.start_char, ts.end_char, ts.label_) not in kept]
+            self._report_overlaps(document, lost)
+            doc_id = document.id or 0
+            unwritten.extend(Span(doc_id, ts.start_char, ts.end_char, ts.label_, ts.text) for ts in lost)
+        complete = annotation_complete(document)
+        self.report.count_document(complete, len(set_entities(doc, ents, complete, unwritten)))
         self.report.entities += len(ents)
         doc.spans["sc"] = accepted
         if self.with_all_statuses:
@@ -227,21 +237,19 @@ class SpacyWriter:
             doc.spans["rejected"] = groups[Status.REJECTED]
         return doc
 
-    def _report_overlaps(self, document: Document, accepted: list[TokenSpan], ents: list[TokenSpan]) -> None:
-        kept = {(e.start_char, e.end_char, e.label_) for e in ents}
-        for token_span in accepted:
-            key = (token_span.start_char, token_span.end_char, token_span.label_)
-            if key not in kept:
-                self.report.overlaps.append(
-                    ExportProblem(
-                        document.id or 0,
-                        document.title,
-                        *key[:2],
-                        token_span.text,
-                        key[2],
-                        "overlaps a longer entity: in doc.spans['sc'] only",
-                    )
+    def _report_overlaps(self, document: Document, lost: list[TokenSpan]) -> None:
+        for token_span in lost:
+            self.report.overlaps.append(
+                ExportProblem(
+                    document.id or 0,
+                    document.title,
+                    token_span.start_char,
+                    token_span.end_char,
+                    token_span.text,
+                    token_span.label_,
+                    "overlaps a longer entity: in doc.spans['sc'] only",
                 )
+            )
 
     def finish(self) -> None:
         for writer in self.bins.values():

@@ -5,8 +5,13 @@ One task per document: ``text``, ``meta`` (``doc_id``, ``title``, ``source``,
 ``spans`` (``start, end, token_start, token_end`` with an inclusive end token as Prodigy
 has it, ``label``, ``text``, ``status``, ``origin``, ``annotator``, ``created``),
 ``claims`` (as in the claims format, plus ``source_span_index``: the position in
-``spans`` of the span the source is linked to), ``language``, ``doc_status``,
-``answer: "accept"``, ``_input_hash`` and ``_task_hash``.
+``spans`` of the span the source is linked to), ``language``, ``doc_status``, ``answer``,
+``_input_hash`` and ``_task_hash``.
+
+``answer`` follows the missing-value rule (``alignment.annotation_complete``): ``"accept"``
+for a document marked done, whose spans are its complete annotation; ``"ignore"`` for a
+document not done, because Prodigy reads an accepted manual task as complete and would
+train every unannotated token as ``O``.
 
 A span that does not align with the tokens keeps its offsets but has no token indices;
 the export report lists it. ``python main.py import`` reads the file back: into an empty
@@ -16,7 +21,7 @@ database it reproduces the documents, spans and claims (ids and update times asi
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from models.annotation import (
@@ -28,13 +33,14 @@ from models.annotation import (
     SourceKind,
     Span,
     Status,
-    validate_range,
+    trim_whitespace,
 )
 from models.document import DocStatus, Document
-from storage.exporters.alignment import ExportTokenizer, align, misalignment_reason
+from storage.exporters.alignment import ExportTokenizer, align, annotation_complete, misalignment_reason
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
 from storage.exporters.claims import claim_record, dumps, source_entity
 from storage.repository import Repository
+from storage.text_offsets import GivenText
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -88,6 +94,8 @@ def task_record(
     meta = {key: value for key, value in document.meta.items() if key not in _META_KEYS}
     input_hash = murmur(json.dumps({"text": document.text}, ensure_ascii=False))
     task_key = [[s.start, s.end, s.label] for s in spans]
+    complete = annotation_complete(document)
+    report.count_document(complete, 0)
     return {
         "text": document.text,
         "meta": {
@@ -102,7 +110,7 @@ def task_record(
         "tokens": token_records(tokens, document.text),
         "spans": span_records(tokens, document, spans, report),
         "claims": claim_records,
-        "answer": "accept",
+        "answer": "accept" if complete else "ignore",
         "_input_hash": input_hash,
         "_task_hash": murmur(json.dumps([input_hash, task_key], ensure_ascii=False)),
     }
@@ -157,26 +165,38 @@ def token_records(tokens: Doc, text: str) -> list[dict[str, Any]]:
     ]
 
 
-def restore_annotations(repo: Repository, doc_id: int, text: str, record: dict[str, Any]) -> list[str]:
-    """Store the spans and claims of an exported JSONL record, and the document's status
-    when the record has one; returns a line for each thing that could not be restored.
+@dataclass
+class Restored:
+    """What ``restore_annotations`` could not restore (refused) and what it restored with
+    a change (warnings), one line each."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def restore_annotations(repo: Repository, doc_id: int, given: GivenText, record: dict[str, Any]) -> Restored:
+    """Store the spans and claims of a JSONL record, and the document's status when the
+    record has one. Offsets refer to the record's text as given (``given``) and are carried
+    to the stored text; a span's ``text``, when present, is checked against the given text.
+    A span with white space at an edge is stored trimmed, with a warning.
 
     Records from other tools (Prodigy) work too: spans without a status take the
     answer's (``reject``: rejected, else accepted), without an origin ``import:jsonl``,
     without an annotator the record's ``_annotator_id`` or the repository's annotator."""
-    problems: list[str] = []
+    restored = Restored()
+    problems = restored.problems
     defaults = _Defaults(
         Status.REJECTED if record.get("answer") == "reject" else Status.ACCEPTED,
         _string(record, "_annotator_id", "") or repo.annotator,
     )
-    stored = _restore_spans(repo, doc_id, text, _list(record, "spans", problems), defaults, problems)
-    _restore_claims(repo, doc_id, text, _list(record, "claims", problems), stored, defaults, problems)
+    stored = _restore_spans(repo, doc_id, given, _list(record, "spans", problems), defaults, restored)
+    _restore_claims(repo, doc_id, given, _list(record, "claims", problems), stored, defaults, problems)
     if record.get("doc_status") is not None:
         try:
             repo.set_document_status(doc_id, DocStatus(record["doc_status"]))
         except ValueError:
             problems.append(f"unknown doc_status {record['doc_status']!r}; kept the document's status")
-    return problems
+    return restored
 
 
 def unaligned_spans(tokens: Doc, spans: list[Span]) -> list[str]:
@@ -199,15 +219,23 @@ class _Defaults:
 
 
 def _restore_spans(
-    repo: Repository, doc_id: int, text: str, raws: list[Any], defaults: _Defaults, problems: list[str]
+    repo: Repository, doc_id: int, given: GivenText, raws: list[Any], defaults: _Defaults, restored: Restored
 ) -> dict[int, Span]:
     """The stored spans by their position in the record."""
+    problems = restored.problems
     candidates: list[tuple[int, Span]] = []
     for i, raw in enumerate(raws):
         try:
-            candidates.append((i, _span(doc_id, text, raw, defaults)))
+            span, (start, end) = _span(doc_id, given, raw, defaults)
         except ValueError as exc:
             problems.append(f"span {i + 1}: {exc}")
+            continue
+        candidates.append((i, span))
+        if (span.start, span.end) != (start, end):
+            restored.warnings.append(
+                f"span {i + 1} ({span.label} {raw['start']}-{raw['end']} {given.text[start:end]!r}): "
+                f"white space at its edge trimmed; stored as {span.start}-{span.end} {span.text!r}"
+            )
     results = repo.restore_spans(doc_id, [span for _, span in candidates]) if candidates else []
     stored: dict[int, Span] = {}
     for (i, span), result in zip(candidates, results, strict=True):
@@ -221,7 +249,7 @@ def _restore_spans(
 def _restore_claims(
     repo: Repository,
     doc_id: int,
-    text: str,
+    given: GivenText,
     raws: list[Any],
     spans: dict[int, Span],
     defaults: _Defaults,
@@ -230,7 +258,7 @@ def _restore_claims(
     claims: list[tuple[int, Claim]] = []
     for i, raw in enumerate(raws):
         try:
-            claim, warning = _claim(doc_id, text, raw, spans, defaults)
+            claim, warning = _claim(doc_id, given, raw, spans, defaults)
         except ValueError as exc:
             problems.append(f"claim {i + 1}: {exc}")
             continue
@@ -258,50 +286,47 @@ def _list(record: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
     return value
 
 
-def _range(raw: Any, text: str, what: str) -> tuple[int, int]:
-    """``start``/``end`` of a span or claim part, checked against the text (and against
-    its ``text``, when given). ValueError says what is wrong."""
+def _range(raw: Any, given: GivenText, what: str) -> tuple[int, int]:
+    """``start``/``end`` of a span or claim part, given with the record's text, carried to
+    the stored text (checked against its ``text``, when given). ValueError says what is
+    wrong."""
     if not isinstance(raw, dict):
         raise ValueError(f"{what} must be an object with start and end")
-    start, end = raw.get("start"), raw.get("end")
-    if type(start) is not int or type(end) is not int:
-        raise ValueError(f"{what} needs integer start and end")
-    validate_range(text, start, end)
-    if "text" in raw and raw["text"] != text[start:end]:
-        raise AnnotationError(
-            f"{what} text {raw['text']!r} does not match the document at {start}-{end} ({text[start:end]!r})"
-        )
-    return start, end
+    return given.range(raw.get("start"), raw.get("end"), raw.get("text"), what)
 
 
-def _span(doc_id: int, text: str, raw: Any, defaults: _Defaults) -> Span:
-    start, end = _range(raw, text, "span")
+def _span(doc_id: int, given: GivenText, raw: Any, defaults: _Defaults) -> tuple[Span, tuple[int, int]]:
+    """The span of a record, white space trimmed from its edges (an entity starts and ends
+    on a word, as the window's snapping makes it), and its stored range before trimming."""
+    untrimmed = _range(raw, given, "span")
+    start, end = trim_whitespace(given.text, *untrimmed)
     label = raw.get("label")
     if not isinstance(label, str) or not label.strip():
         raise ValueError("span has no label")
-    return Span(
+    span = Span(
         doc_id,
         start,
         end,
         label,
-        text[start:end],
+        given.text[start:end],
         status=Status(raw.get("status", defaults.status)),
         origin=_string(raw, "origin", "") or IMPORTED,
         annotator=_string(raw, "annotator", defaults.annotator),
         created=_string(raw, "created", ""),
     )
+    return span, untrimmed
 
 
 def _claim(
-    doc_id: int, text: str, raw: Any, spans: dict[int, Span], defaults: _Defaults
+    doc_id: int, given: GivenText, raw: Any, spans: dict[int, Span], defaults: _Defaults
 ) -> tuple[Claim, str]:
     """The claim of a record (with its source linked to a restored span) and a warning
     when a link could not be restored."""
     if not isinstance(raw, dict):
         raise ValueError("must be an object")
-    content = _range(raw.get("content"), text, "content")
-    cue = _range(raw["cue"], text, "cue") if raw.get("cue") is not None else (None, None)
-    source = _range(raw["source"], text, "source") if raw.get("source") is not None else (None, None)
+    content = _range(raw.get("content"), given, "content")
+    cue = _range(raw["cue"], given, "cue") if raw.get("cue") is not None else (None, None)
+    source = _range(raw["source"], given, "source") if raw.get("source") is not None else (None, None)
     source_span_id, warning = _source_link(raw, spans)
     claim = Claim(
         doc_id,

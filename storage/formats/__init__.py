@@ -4,7 +4,7 @@ A registry in the style of spaCy's: ``FORMATS`` maps a format name to the file s
 reads and the module that reads them, imported only when a file of that format arrives
 (trafilatura and spaCy take a second to import). A new format is one new module with a
 ``read(path, context)`` generator plus one line here. Two suffixes are shared and decided
-by looking at the file: ``.jsonl`` is doccano's when its first record has doccano's
+by looking at the file: ``.jsonl`` is doccano's when any of its records has doccano's
 ``label``/``entities`` list (else it is Quire's own JSONL, read by ``storage.importers``),
 and a ``.txt`` with an ``.ann`` file beside it is a brat document.
 

@@ -36,8 +36,11 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
         with path.open(encoding="utf-8-sig", newline="") as file:
             by_docstart = next((line for line in file if line.strip()), "").startswith(DOCSTART)
             file.seek(0)
+            number = 0
             for number, (line_number, sentences) in enumerate(_documents(file, by_docstart), start=1):
                 yield _document(f"{path}:{line_number}", sentences, path.name, number)
+        if number == 0:
+            yield ReadProblem(str(path), "no tokens: the file holds no documents; nothing imported")
     except UnicodeDecodeError as exc:
         yield ReadProblem(
             str(path), f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); convert the file to UTF-8"

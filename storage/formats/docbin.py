@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan
+from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan, over_limit
 
 _FIELDS = ("title", "source", "published", "language")
 
@@ -29,8 +29,7 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
         yield ReadProblem(str(path), f"cannot read the file ({exc.strerror or exc})")
         return
     if size > context.max_bytes:
-        limit = context.max_bytes / 1e6
-        yield ReadProblem(str(path), f"file is {size / 1e6:.1f} MB, over the {limit:.0f} MB limit; split it")
+        yield ReadProblem(str(path), over_limit(size, context.max_bytes))
         return
     try:
         docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(Vocab()))

@@ -1,7 +1,12 @@
 """doccano JSONL exports: one object per line with ``text`` and either ``label``
 (``[[start, end, "LABEL"], ...]``, doccano's sequence-labelling export) or ``entities``
 (``[{"start_offset", "end_offset", "label"}, ...]``, its span-and-relation export). Offsets
-are code points into ``text`` as given. Other keys of the object go to ``meta``."""
+are code points into ``text`` as given. Other keys of the object go to ``meta``.
+
+A ``.jsonl`` file is doccano's when any of its records has one of those lists (see
+``sniff``); its records without labels import as plain documents, and a record whose
+labels are of another shape (a classification export's ``["POSITIVE"]``, Quire's
+``spans``) imports its text with a warning that they were ignored."""
 
 from __future__ import annotations
 
@@ -12,26 +17,38 @@ from typing import Any
 
 from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan
 
-_TEXT_KEYS = {"text", "label", "entities", "relations"}
+_TEXT_KEYS = {"text", "label", "entities", "relations", "spans"}
 
 
 def sniff(path: Path) -> bool:
-    """Whether the first record of the JSONL file at ``path`` looks like doccano's."""
+    """Whether the JSONL file at ``path`` is doccano's: some record has doccano's ``label``
+    or ``entities`` list. Every line is looked at (records without labels may come first,
+    and a malformed line proves nothing) until the first doccano record; only lines naming
+    one of those keys are parsed."""
     try:
         with path.open("rb") as file:
             for line in file:
-                if line.strip():
+                if b'"label"' not in line and b'"entities"' not in line:
+                    continue
+                try:
                     record = json.loads(line)
-                    break
-            else:
-                return False
-    except (OSError, ValueError):
+                except (ValueError, RecursionError):
+                    continue
+                if isinstance(record, dict) and _labels(record) is not None:
+                    return True
+    except OSError:
         return False
-    return (
-        isinstance(record, dict)
-        and "spans" not in record
-        and (_is_triples(record.get("label")) or _is_entities(record.get("entities")))
-    )
+    return False
+
+
+def _labels(record: dict[str, Any]) -> list | None:
+    """The record's doccano labels as ``[start, end, label]`` lists, or None when it has
+    neither layout."""
+    if _is_triples(record.get("label")):
+        return record["label"]
+    if _is_entities(record.get("entities")):
+        return [[e.get("start_offset"), e.get("end_offset"), e.get("label")] for e in record["entities"]]
+    return None
 
 
 def _is_triples(value: Any) -> bool:
@@ -59,6 +76,8 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
             yield _document(where, json.loads(line))
         except json.JSONDecodeError as exc:
             yield ReadProblem(where, f"malformed JSON ({exc.msg}, column {exc.colno})")
+        except RecursionError:
+            yield ReadProblem(where, "JSON nested too deeply to be a document; flatten the line")
         except ValueError as exc:
             yield ReadProblem(where, str(exc))
 
@@ -67,14 +86,15 @@ def _document(where: str, record: Any) -> SourceDocument:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise ValueError('each line must be a JSON object with a "text" string')
     doc = SourceDocument(where, record["text"], meta={k: v for k, v in record.items() if k not in _TEXT_KEYS})
-    if _is_triples(record.get("label")):
-        triples = record["label"]
-    elif _is_entities(record.get("entities")):
-        triples = [[e.get("start_offset"), e.get("end_offset"), e.get("label")] for e in record["entities"]]
-    elif record.get("label") or record.get("entities"):
-        raise ValueError('"label" must be [[start, end, "LABEL"], ...] or "entities" a list of objects')
-    else:
+    triples = _labels(record)
+    if triples is None:
         triples = []
+        for key in ("label", "entities", "spans"):
+            if record.get(key):
+                doc.warnings.append(
+                    f'"{key}" ignored: doccano\'s labels are "label": [[start, end, "LABEL"], ...] '
+                    'or "entities": [{"start_offset", "end_offset", "label"}, ...]'
+                )
     for i, (start, end, label) in enumerate(triples, start=1):
         if type(start) is not int or type(end) is not int or not isinstance(label, str):
             doc.warnings.append(

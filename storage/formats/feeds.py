@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from storage.formats.records import ReadContext, ReadProblem, SourceDocument
+from storage.formats.records import ReadContext, ReadProblem, SourceDocument, over_limit
 
 
 def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
@@ -25,7 +25,7 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
     try:
         size = path.stat().st_size
         if size > context.max_bytes:
-            raise ValueError(f"file is {size / 1e6:.1f} MB, over the {context.max_bytes / 1e6:.0f} MB limit")
+            raise ValueError(over_limit(size, context.max_bytes))
         feed = feedparser.parse(path.read_bytes(), resolve_relative_uris=False)
     except OSError as exc:
         yield ReadProblem(str(path), f"cannot read the file ({exc.strerror or exc})")

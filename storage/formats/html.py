@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from storage.formats.records import ReadContext, ReadProblem, SourceDocument
+from storage.formats.records import ReadContext, ReadProblem, SourceDocument, over_limit
 
 _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -131,7 +131,7 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
     try:
         size = path.stat().st_size
         if size > context.max_bytes:
-            raise ValueError(f"file is {size / 1e6:.1f} MB, over the {context.max_bytes / 1e6:.0f} MB limit")
+            raise ValueError(over_limit(size, context.max_bytes))
         data, charset, location = path.read_bytes(), "", ""
         if path.suffix.lower() in (".mhtml", ".mht"):
             data, charset, location = web_archive_page(data)

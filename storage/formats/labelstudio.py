@@ -32,11 +32,16 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
         )
         yield ReadProblem(str(path), message)
         return
+    except RecursionError:
+        yield ReadProblem(str(path), "JSON nested too deeply to be a Label Studio export")
+        return
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
         yield ReadProblem(str(path), "not a Label Studio export: expected a list of tasks")
         return
+    if not tasks:
+        yield ReadProblem(str(path), "no tasks: the export is an empty list; nothing imported")
     for number, task in enumerate(tasks, start=1):
         where = f"{path}#task {task.get('id', number) if isinstance(task, dict) else number}"
         try:

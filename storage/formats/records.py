@@ -25,6 +25,13 @@ from models.nlp.entities import LABEL_MAP_PATH
 from models.resources import default_labels
 
 Range = tuple[int, int]
+MIB = 1024 * 1024
+
+
+def over_limit(size: int, limit: int, what: str = "file") -> str:
+    """The one-line refusal of ``size`` bytes over ``limit`` bytes, in MiB (2**20 bytes) and
+    said so: a 20 MiB limit is not "21 MB"."""
+    return f"{what} is {size / MIB:.1f} MiB, over the {limit / MIB:.0f} MiB limit; split it"
 
 
 @dataclass(frozen=True)
@@ -139,9 +146,26 @@ def normalised(text: str) -> tuple[str, Callable[[int], int]]:
     return stored, lambda offset: offset - bisect_left(removed, offset)
 
 
+_TAG_PREFIXES = ("B-", "I-", "L-", "U-", "E-", "S-")
+
+
+def odd_label(label: str) -> str:
+    """Why ``label`` cannot be written as a CoNLL/IOB tag as it is ("" when it can): it
+    holds whitespace, is ``O`` (IOB's "outside") or starts with a tag prefix. (An empty
+    label is refused where the record is stored.)"""
+    if any(character.isspace() for character in label):
+        return "holds a space (a CoNLL export writes it with underscores)"
+    if label == "O":
+        return 'is "O", which IOB tags use for "outside any entity"'
+    if label.upper().startswith(_TAG_PREFIXES):
+        return f"starts with an IOB prefix (a CoNLL export would write B-{label})"
+    return ""
+
+
 def to_record(doc: SourceDocument, format_name: str, options: ImportOptions) -> dict[str, Any]:
     """A record of Quire's JSONL shape for ``doc``: text normalised, offsets carried,
-    labels mapped, status and origin set."""
+    labels mapped, status and origin set. A label that an IOB export cannot write as it
+    is (``odd_label``) is kept, with a warning added to ``doc.warnings``."""
     text, carry = normalised(doc.text)
     origin = f"import:{format_name}"
     status = options.status.value
@@ -150,6 +174,10 @@ def to_record(doc: SourceDocument, format_name: str, options: ImportOptions) -> 
         return None if where is None else {"start": carry(where[0]), "end": carry(where[1])}
 
     spans = []
+    for label in sorted({span.label for span in doc.spans}):
+        odd = odd_label(label)
+        if odd:
+            doc.warnings.append(f"label {label!r} {odd}; kept as it is")
     for span in doc.spans:
         if not options.labels.is_known(span.label):
             options.unknown_labels[span.label] += 1

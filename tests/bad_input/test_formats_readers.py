@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage import formats
 from storage.formats.html import decode
 from storage.importers import ImportReport, import_paths
 from storage.repository import Repository
@@ -111,3 +112,77 @@ def test_page_declaring_utf16_in_its_meta_is_read_as_utf8(tmp_path):
     # a BOM still says UTF-16, and a MIME header's utf-16 is taken as it says
     assert decode(b"\xff\xfe<\x00p\x00>\x00") == ("<p>", "utf-16")
     assert decode("<p>é</p>".encode("utf-16-le"), "utf-16-le") == ("<p>é</p>", "utf-16-le")
+
+
+def test_doccano_labels_are_read_when_the_first_record_has_none(tmp_path):
+    assert formats.format_for(BAD / "doccano_mixed.jsonl") == "doccano"
+    report, stored = imported(tmp_path, "doccano_mixed.jsonl")
+    assert [(text, spans) for text, spans, _ in stored] == [
+        ("Plain first record without labels at all.", []),
+        ("Angela Merkel visited Paris.", [("PERSON", "Angela Merkel"), ("GPE", "Paris")]),
+    ]
+    assert report.warnings == [] and report.problems == []
+
+
+def test_doccano_labels_are_read_when_the_first_line_is_malformed(tmp_path):
+    assert formats.format_for(BAD / "doccano_badfirst.jsonl") == "doccano"
+    report, stored = imported(tmp_path, "doccano_badfirst.jsonl")
+    assert [spans for _, spans, _ in stored] == [
+        [("PERSON", "Angela Merkel"), ("GPE", "Paris")],
+        [("PERSON", "Olaf Scholz")],
+    ]
+    assert [str(p) for p in report.problems] == [
+        f"{BAD / 'doccano_badfirst.jsonl'}:1: malformed JSON (Unterminated string starting at, column 10)"
+    ]
+
+
+def test_doccano_record_whose_labels_have_another_shape_imports_its_text_and_says_so(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        '{"text": "Oslo is cold.", "label": [[0, 4, "GPE"]]}\n'
+        '{"text": "A fine day.", "label": ["POSITIVE"]}\n'
+        '{"text": "Bergen is wet.", "spans": [{"start": 0, "end": 6, "label": "GPE"}]}\n',
+        encoding="utf-8",
+    )
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        report = import_paths(repo, [path])
+        stored = [(repo.document(i).text, len(repo.spans(i))) for i in repo.document_ids()]
+    finally:
+        repo.close()
+    assert stored == [("Oslo is cold.", 1), ("A fine day.", 0), ("Bergen is wet.", 0)]
+    shapes = 'doccano\'s labels are "label": [[start, end, "LABEL"], ...] or "entities": [{"start_offset", '
+    assert [str(p) for p in report.warnings] == [
+        f'{path}:2: "label" ignored: {shapes}"end_offset", "label"}}, ...]',
+        f'{path}:3: "spans" ignored: {shapes}"end_offset", "label"}}, ...]',
+    ]
+
+
+def test_labels_an_iob_export_would_rename_are_kept_with_a_warning(tmp_path):
+    report, stored = imported(tmp_path, "doccano_odd_labels.jsonl")
+    spans = dict((text, spans) for text, spans, _ in stored)["Labels with spaces: Acme Corp and New York."]
+    assert spans == [("big org", "Acme Corp"), ("B-GPE", "New York"), ("O", "New York")]
+    where, kept = f"{BAD / 'doccano_odd_labels.jsonl'}:4", "; kept as it is"
+    assert [str(p) for p in report.warnings if str(p).startswith(f"{where}: label")] == [
+        f"{where}: label 'B-GPE' starts with an IOB prefix (a CoNLL export would write B-B-GPE)" + kept,
+        f'{where}: label \'O\' is "O", which IOB tags use for "outside any entity"' + kept,
+        f"{where}: label 'big org' holds a space (a CoNLL export writes it with underscores)" + kept,
+    ]
+
+
+def test_files_without_any_document_say_so(tmp_path):
+    report, stored = imported(tmp_path, "iob_only_docstart.conll")
+    assert stored == []
+    assert [str(p) for p in report.problems] == [
+        f"{BAD / 'iob_only_docstart.conll'}: no tokens: the file holds no documents; nothing imported"
+    ]
+    empty = tmp_path / "tasks.json"
+    empty.write_text("[]", encoding="utf-8")
+    repo = Repository(tmp_path / "empty.db")
+    try:
+        report = import_paths(repo, [empty])
+    finally:
+        repo.close()
+    assert [str(p) for p in report.problems] == [
+        f"{empty}: no tasks: the export is an empty list; nothing imported"
+    ]

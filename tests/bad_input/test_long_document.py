@@ -14,7 +14,7 @@ import spacy
 
 import storage.preannotate as preannotate_module
 from models.annotation import Span
-from models.document import Document
+from models.document import DocStatus, Document
 from models.nlp.loading import LoadedModel, shared_model
 from models.nlp.pieces import PIECE_CHARS, shift_claim, text_pieces
 from models.nlp.tokens import snap_to_tokens
@@ -123,6 +123,7 @@ def exported_db(tmp_path_factory, text):
     doc_id = repo.add_document(Document(title="Long", text=text))
     start = text.index("Oslo")
     repo.add_span(Span(doc_id=doc_id, start=start, end=start + 4, label="GPE", text="Oslo"))
+    repo.set_document_status(doc_id, DocStatus.DONE)  # CoNLL carries done documents only
     repo.close()
     return path
 

@@ -1,0 +1,223 @@
+"""The trained claim suggester: a recogniser of claim parts (CUE, SOURCE, CONTENT) learnt
+from accepted claims, linked into claims by the parse, and combined with the rules.
+
+**Parts.** A small pipeline of its own (``spacy.blank`` + ``ner`` with its own
+``tok2vec``), saved in ``claims/`` inside the trained pipeline's folder, so that the
+entity pipeline stays a standard one and ``spacy.load(DIR / "claims")`` opens this one.
+It tags the three parts of every accepted claim as entities; overlapping parts (a claim
+nested in another's content) keep the longest, as the entity export does.
+
+**Linking.** Each predicted CONTENT becomes a claim; its cue is the nearest predicted CUE
+in the same sentence (of the main pipeline's parse), its source the nearest predicted
+SOURCE in the cue's sentence. The source kind comes from the entity under the source
+(PERSON: named person; ORG, GPE, NORP, FAC: named organisation), else anonymous official.
+
+**Combination with the rules** (``combine``), three modes: ``rules`` alone; ``add``, the
+rules' claims plus the model's whose cue and content overlap no rule claim; ``model``, the
+model's claims plus the rules' that overlap none of them (the model takes precedence where
+both found a claim). The mode is chosen on the dev split (``choose_mode``): among the modes
+that score lower than the rules alone in no role (detection, cue, source, content), the one
+with the best detection F1; ``rules`` (and the model is not even run) unless another is
+better. So on the dev split the suggester is never worse than the rules in any role (a
+choice made on that split: its figures are in-sample for that choice).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from models.annotation import Claim, SourceKind, Status
+from models.nlp.training.scores import CLAIM_ROLES, Counts
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as TokenSpan
+
+ROLE_LABELS = {"content": "CONTENT", "cue": "CUE", "source": "SOURCE"}
+CLAIMS_FOLDER = "claims"
+SETTINGS_FILE = "quire_claims.json"
+MODES = ("rules", "add", "model")
+_KINDS = {
+    "PERSON": SourceKind.NAMED_PERSON,
+    "ORG": SourceKind.NAMED_ORGANISATION,
+    "GPE": SourceKind.NAMED_ORGANISATION,
+    "NORP": SourceKind.NAMED_ORGANISATION,
+    "FAC": SourceKind.NAMED_ORGANISATION,
+}
+
+
+def new_part_pipeline(language: str = "en") -> Language:
+    """A blank pipeline with an untrained ``ner`` for the three claim parts."""
+    import spacy
+
+    nlp = spacy.blank(language)
+    ner = nlp.add_pipe("ner")
+    for label in ROLE_LABELS.values():
+        ner.add_label(label)
+    return nlp
+
+
+def part_spans(doc: Doc, claims: list[Claim]) -> tuple[list[TokenSpan], int]:
+    """The parts of ``claims`` as labelled token spans of ``doc`` (no overlaps: the longest
+    wins), and how many parts were left out because they are not on token boundaries."""
+    from spacy.util import filter_spans
+
+    spans, misaligned = [], 0
+    for claim in claims:
+        for role, part in claim.parts().items():
+            if part is None:
+                continue
+            span = doc.char_span(part[0], part[1], label=ROLE_LABELS[role], alignment_mode="strict")
+            if span is None:
+                misaligned += 1
+            else:
+                spans.append(span)
+    return filter_spans(spans), misaligned
+
+
+def link_parts(doc: Doc, parts: list[tuple[int, int, str]], doc_id: int, origin: str) -> list[Claim]:
+    """Claims from predicted parts ``(start, end, label)`` (character offsets into
+    ``doc``'s text), linked by ``doc``'s sentences; suggested, with ``origin``."""
+    sentence_of = _sentence_index(doc)
+    by_label: dict[str, list[tuple[int, int]]] = {label: [] for label in ROLE_LABELS.values()}
+    for start, end, label in parts:
+        by_label[label].append((start, end))
+    claims = []
+    for content in by_label["CONTENT"]:
+        sentence = sentence_of(content[0])
+        cue = _nearest(content, [c for c in by_label["CUE"] if sentence_of(c[0]) == sentence])
+        anchor = cue or content
+        source = _nearest(
+            anchor, [s for s in by_label["SOURCE"] if sentence_of(s[0]) == sentence_of(anchor[0])]
+        )
+        claim = Claim(
+            doc_id=doc_id, content_start=content[0], content_end=content[1],
+            cue_start=cue[0] if cue else None, cue_end=cue[1] if cue else None,
+            status=Status.SUGGESTED, origin=origin,
+        )  # fmt: skip
+        if source is not None:
+            claim = replace(
+                claim,
+                source_start=source[0],
+                source_end=source[1],
+                source_text=doc.text[source[0] : source[1]],
+                source_kind=_source_kind(doc, source),
+            )
+        claims.append(claim)
+    return claims
+
+
+def _sentence_index(doc: Doc):
+    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return lambda offset: 0
+    starts = [sent.start_char for sent in doc.sents]
+
+    def sentence_of(offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(starts, offset)
+
+    return sentence_of
+
+
+def _nearest(target: tuple[int, int], candidates: list[tuple[int, int]]) -> tuple[int, int] | None:
+    def distance(c: tuple[int, int]) -> int:
+        return max(0, c[0] - target[1], target[0] - c[1])
+
+    return min(candidates, key=lambda c: (distance(c), c[0]), default=None)
+
+
+def _source_kind(doc: Doc, source: tuple[int, int]) -> SourceKind:
+    for ent in doc.ents:
+        if ent.start_char < source[1] and source[0] < ent.end_char and ent.label_ in _KINDS:
+            return _KINDS[ent.label_]
+    return SourceKind.ANONYMOUS_OFFICIAL
+
+
+def combine(rules: list[Claim], model: list[Claim], mode: str) -> list[Claim]:
+    """The claims of ``mode``, in text order: ``rules`` alone; ``add``: the rules' claims
+    plus the model's that overlap none of them in cue or content; ``model``: the model's
+    claims plus the rules' that overlap none of the model's."""
+    if mode == "add":
+        first, second = rules, model
+    elif mode == "model":
+        first, second = model, rules
+    else:
+        return rules
+    added = [claim for claim in second if not any(_same_claim(claim, kept) for kept in first)]
+    return sorted([*first, *added], key=lambda c: (c.content_start, c.cue_start or 0))
+
+
+def _same_claim(a: Claim, b: Claim) -> bool:
+    for role in ("cue", "content"):
+        x, y = a.parts()[role], b.parts()[role]
+        if x is not None and y is not None and x[0] < y[1] and y[0] < x[1]:
+            return True
+    return False
+
+
+def choose_mode(scores: dict[str, dict[str, Counts]]) -> str:
+    """The mode (``MODES``) to use, from the dev counts of each: among the combinations
+    that score lower than the rules alone in no role (detection, cue, source, content),
+    the one with the best detection F1, then the best sum of role F1s; ``rules`` unless
+    another is better in some role."""
+    rules = scores["rules"]
+
+    def key(mode: str) -> tuple[float, float]:
+        return scores[mode]["detection"].f, sum(scores[mode][role].f for role in CLAIM_ROLES)
+
+    best = "rules"
+    for mode in MODES[1:]:
+        counts = scores[mode]
+        if any(counts[role].f < rules[role].f - 1e-9 for role in CLAIM_ROLES):
+            continue
+        if key(mode) > key(best):
+            best = mode
+    return best
+
+
+@dataclass
+class ClaimPart:
+    """A trained pipeline's claim suggester: the rules, plus the part recogniser in mode
+    ``add``. ``suggest`` has the signature of ``models.nlp.claims.suggest_claims``."""
+
+    nlp: Language | None  # None in mode "rules": the recogniser is not loaded
+    mode: str
+    origin: str
+
+    def suggest(self, doc: Doc, doc_id: int) -> list[Claim]:
+        from models.nlp.claims import suggest_claims
+
+        rules = suggest_claims(doc, doc_id)
+        if self.mode == "rules" or self.nlp is None:
+            return rules
+        predicted = self.nlp(doc.text)
+        parts = [(ent.start_char, ent.end_char, ent.label_) for ent in predicted.ents]
+        return combine(rules, link_parts(doc, parts, doc_id, self.origin), self.mode)
+
+
+def save_claim_part(folder: Path, nlp: Language, settings: dict[str, Any]) -> None:
+    """Write the part recogniser and its settings (``mode``, scores) to ``folder``."""
+    nlp.to_disk(folder)
+    (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def load_claim_part(pipeline_folder: Path, origin: str) -> ClaimPart | None:
+    """The claim suggester saved in ``pipeline_folder / "claims"``, or ``None`` when the
+    pipeline has none. Raises OSError/ValueError for a damaged one."""
+    import spacy
+
+    folder = Path(pipeline_folder) / CLAIMS_FOLDER
+    settings_path = folder / SETTINGS_FILE
+    if not settings_path.is_file():
+        return None
+    settings = json.loads(settings_path.read_text(encoding="utf-8"))
+    mode = settings.get("mode", "rules")
+    if mode not in MODES:
+        raise ValueError(f"{settings_path}: unknown mode {mode!r}")
+    nlp = spacy.load(folder) if mode != "rules" else None
+    return ClaimPart(nlp, mode, origin)

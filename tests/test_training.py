@@ -1,0 +1,254 @@
+"""Training from confirmed work: the data it reads, a few steps of both tasks on a tiny
+corpus (never to a score), the pipeline folder, the registry, the origin of what the
+trained model suggests, cancel, the parser left intact, and the CLI's one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from main import main
+from models.annotation import Claim, Status
+from models.nlp.claims import CLAIMS_ORIGIN
+from models.nlp.loading import load_model
+from models.nlp.training.claim_model import choose_mode, combine, link_parts
+from models.nlp.training.loop import LoopSettings
+from models.nlp.training.record import TrainedModel
+from models.nlp.training.scores import Counts, claim_counts, match_claims
+from storage.model_registry import ModelRegistry, ModelRegistryError, resolve_model
+from storage.repository import Repository
+from storage.training import MIN_CLAIMS, TrainError, TrainOptions, train
+from tests import training_corpus
+
+FEW_STEPS = LoopSettings(max_epochs=1, max_steps=2)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> tuple[Path, Path, list[dict]]:
+    """One training run (both tasks, curve on) on ten stories: database, folder, events."""
+    folder = tmp_path_factory.mktemp("training")
+    db = training_corpus.build(folder / "quire.db", documents=10)
+    events: list[dict] = []
+    options = TrainOptions(out=folder / "weapons", settings=FEW_STEPS)
+    report = train(db, options, events.append)
+    assert report.model is not None, report.lines()
+    return db, folder / "weapons", events
+
+
+def test_trains_both_tasks_into_a_standard_pipeline(trained) -> None:
+    import spacy
+
+    _db, out, events = trained
+    nlp = spacy.load(out)  # as any spaCy user would, outside Quire
+    assert "WEAPON" in nlp.get_pipe("ner").labels
+    assert nlp.meta["quire"]["name"] == "weapons" and nlp.meta["quire"]["version"] == 1
+    assert (out / "claims" / "quire_claims.json").is_file()
+    assert spacy.load(out / "claims").get_pipe("ner").labels == ("CONTENT", "CUE", "SOURCE")
+    epochs = [e for e in events if e["event"] == "epoch"]
+    assert {e["task"] for e in epochs} == {"ner", "claims"}
+    assert all("f" in e and "per_label" in e["scores"] for e in epochs)
+    curve = [e for e in events if e["event"] == "curve" and e["task"] == "ner"]
+    assert [e["fraction"] for e in curve] == [0.25, 0.5, 0.75, 1.0]
+    json.dumps(events)  # the window reads them as JSON lines
+
+
+def test_registers_the_model_with_data_sizes_and_scores(trained) -> None:
+    db, out, _events = trained
+    repo = Repository(db)
+    try:
+        model = ModelRegistry(repo).find("weapons")
+    finally:
+        repo.close()
+    assert model is not None
+    assert (model.version, model.task, Path(model.path)) == (1, "all", out.resolve())
+    assert model.labels == ["GPE", "PERSON", "WEAPON"]
+    assert (model.documents, model.spans, model.claims) == (8, 32, 24)
+    assert set(model.scores) == {"ner", "claims", "curve"}
+    assert set(model.scores["ner"]["trained"]["per_label"]) <= {"GPE", "PERSON", "WEAPON"}
+    assert set(model.scores["claims"]["rules"]) == {"detection", "cue", "source", "content"}
+    assert model.scores["claims"]["mode"] in ("rules", "add", "model")
+    assert model.base.startswith("spacy:en_core_web_sm")
+
+
+def test_parser_is_the_stock_parser(trained) -> None:
+    """Only ``ner`` is trained: the tok2vec and parser the claim rules read are unchanged."""
+    _db, out, _events = trained
+    stock = load_model().nlp
+    mine = load_model(str(out)).nlp
+    for name in ("tok2vec", "parser", "tagger"):
+        assert mine.get_pipe(name).to_bytes(exclude=["vocab"]) == stock.get_pipe(name).to_bytes(
+            exclude=["vocab"]
+        )
+
+
+def test_preannotate_with_the_registered_name_gives_model_origin(trained, tmp_path: Path) -> None:
+    db, _out, _events = trained
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    repo = Repository(copy)
+    doc_id = repo.add_document(training_corpus_document())
+    repo.close()
+    assert main(["preannotate", "--db", str(copy), "--model", "weapons", "--docs", str(doc_id)]) == 0
+    repo = Repository(copy)
+    try:
+        origins = {s.origin for s in repo.spans(doc_id)} | {c.origin for c in repo.claims(doc_id)}
+    finally:
+        repo.close()
+    # the entities all come from the trained pipeline; claims from the rules or the model
+    assert origins and origins <= {"model:weapons@1", CLAIMS_ORIGIN}
+    assert "model:weapons@1" in origins
+
+
+def training_corpus_document():
+    from models.document import Document
+
+    return Document(title="New", text="Mira Patel said Chile bought rockets from Peru on Monday.")
+
+
+def test_a_moved_model_folder_is_one_clear_line(trained, tmp_path: Path, capsys) -> None:
+    db, out, _events = trained
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    repo = Repository(copy)
+    registry = ModelRegistry(repo)
+    registry.register(TrainedModel("gone", 1, "ner", str(tmp_path / "nowhere"), "spacy:x@1"))
+    with pytest.raises(ModelRegistryError, match="no longer exists"):
+        resolve_model(repo, "gone")
+    assert resolve_model(repo, "weapons@1") == (str(out.resolve()), registry.find("weapons", 1))
+    repo.close()
+    assert main(["preannotate", "--db", str(copy), "--model", "gone"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "gone@1" in err[0] and "nowhere" in err[0] and "Traceback" not in err[0]
+
+
+def test_second_training_is_the_next_version(trained, tmp_path: Path) -> None:
+    db, _out, _events = trained
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    report = train(copy, TrainOptions(out=tmp_path / "w2", name="weapons", task="ner", curve=False,
+                                      settings=FEW_STEPS))  # fmt: skip
+    assert report.model is not None and report.model.label == "weapons@2"
+    assert report.model.origin == "model:weapons@2"
+    assert load_model(str(tmp_path / "w2")).origin == "model:weapons@2"
+    assert "claims" not in report.scores  # --task ner
+
+
+def test_cancel_before_any_epoch_saves_nothing(tmp_path: Path) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    report = train(
+        db, TrainOptions(out=tmp_path / "m", task="ner", settings=FEW_STEPS), cancelled=lambda: True
+    )
+    assert report.model is None and report.cancelled
+    assert not (tmp_path / "m").exists()
+    repo = Repository(db)
+    assert ModelRegistry(repo).models() == []
+    repo.close()
+
+
+def test_cancel_after_an_epoch_keeps_the_best_so_far(tmp_path: Path) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    epochs: list[dict] = []
+
+    def emit(event: dict) -> None:
+        if event["event"] == "epoch":
+            epochs.append(event)
+
+    settings = LoopSettings(max_epochs=5, max_steps=None, patience=5, batch_words=10_000)
+    report = train(db, TrainOptions(out=tmp_path / "m", task="ner", curve=False, settings=settings),
+                   emit, cancelled=lambda: len(epochs) >= 1)  # fmt: skip
+    assert report.cancelled and len(epochs) == 1
+    assert report.stopped["ner"] == "cancelled"
+    assert report.model is not None and load_model(str(tmp_path / "m")).origin == "model:m@1"
+
+
+def test_skips_what_the_confirmed_work_does_not_support(tmp_path: Path) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=4)  # 3 train docs: 9 claims
+    with pytest.raises(TrainError) as error:
+        train(db, TrainOptions(out=tmp_path / "m", task="claims", settings=FEW_STEPS))
+    assert f"claims: 9 confirmed claim(s) in the training documents, at least {MIN_CLAIMS} needed" in str(
+        error.value
+    )
+    report = train(db, TrainOptions(out=tmp_path / "m", curve=False, settings=FEW_STEPS))
+    assert report.model is not None and report.model.task == "ner"
+    assert report.skipped == [
+        f"claims: 9 confirmed claim(s) in the training documents, at least {MIN_CLAIMS} needed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dev-fraction", "1.5"], "--dev-fraction must be between 0 and 1"),
+        (["--task", "pos"], "unknown task 'pos'; use one of ner, claims, all"),
+        (["--max-minutes", "0"], "--max-minutes must be more than 0"),
+    ],
+)
+def test_cli_bad_options_are_one_line(tmp_path: Path, capsys, args: list[str], message: str) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=2)
+    code = main(["train", "--db", str(db), "--out", str(tmp_path / "m"), *args])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and message in err[0]
+
+
+def test_cli_refuses_a_folder_in_use_and_a_missing_database(tmp_path: Path, capsys) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=2)
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "keep.txt").write_text("mine")
+    assert main(["train", "--db", str(db), "--out", str(tmp_path / "used")]) == 2
+    assert "not an empty folder" in capsys.readouterr().err
+    assert (tmp_path / "used" / "keep.txt").read_text() == "mine"
+    assert main(["train", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "m")]) == 2
+    assert "no database" in capsys.readouterr().err
+
+
+# -- claim scoring and combination (pure) ---------------------------------------------------
+
+
+def claim(content: tuple[int, int], cue: tuple[int, int] | None = None, source=None) -> Claim:
+    return Claim(0, *content, *(cue or (None, None)), *(source or (None, None)), status=Status.SUGGESTED)
+
+
+def test_claims_match_by_cue_then_score_each_role() -> None:
+    gold = [claim((10, 30), (5, 9), (0, 4)), claim((50, 70))]
+    predicted = [claim((11, 30), (5, 9), (0, 4)), claim((55, 60)), claim((90, 95), (85, 89))]
+    pairs = sorted((g.content_start, p.content_start) for g, p in match_claims(gold, predicted))
+    assert pairs == [(10, 11), (50, 55)]
+    counts = claim_counts(gold, predicted)
+    assert (counts["detection"].tp, counts["detection"].predicted, counts["detection"].gold) == (2, 3, 2)
+    assert (counts["cue"].tp, counts["cue"].predicted, counts["cue"].gold) == (1, 2, 1)
+    assert (counts["source"].tp, counts["content"].tp) == (1, 0)
+
+
+def test_combination_modes() -> None:
+    rules = [claim((10, 30), (5, 9))]
+    model = [claim((12, 30), (40, 44)), claim((60, 80), (55, 59))]
+    assert combine(rules, model, "rules") == rules
+    assert [c.content_start for c in combine(rules, model, "add")] == [10, 60]
+    assert [c.content_start for c in combine(rules, model, "model")] == [12, 60]
+
+
+def test_mode_is_never_worse_than_the_rules_in_any_role() -> None:
+    def counts(tp: int, source: int | None = None) -> dict[str, Counts]:
+        result = {role: Counts(tp, 10, 10) for role in ("detection", "cue", "source", "content")}
+        if source is not None:
+            result["source"] = Counts(source, 10, 10)
+        return result
+
+    assert choose_mode({"rules": counts(5), "add": counts(6), "model": counts(7)}) == "model"
+    assert choose_mode({"rules": counts(5), "add": counts(6), "model": counts(9, source=4)}) == "add"
+    assert choose_mode({"rules": counts(5), "add": counts(5), "model": counts(5)}) == "rules"
+
+
+def test_parts_are_linked_within_a_sentence() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Ana Silva said the army left. Police denied it.")
+    parts = [(0, 9, "SOURCE"), (10, 14, "CUE"), (15, 28, "CONTENT"), (37, 43, "CUE"), (44, 46, "CONTENT")]
+    claims = link_parts(doc, parts, 7, "model:x@1")
+    assert [(c.content_start, c.cue_start, c.source_start) for c in claims] == [(15, 10, 0), (44, 37, None)]
+    assert {c.origin for c in claims} == {"model:x@1"} and claims[0].source_text == "Ana Silva"
