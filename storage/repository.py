@@ -482,9 +482,12 @@ class Repository:
             if len(texts) < len(ids):
                 raise AnnotationError(f"no document {next(i for i in ids if i not in texts)}")
             span_rows, spans_skipped = self._new_span_rows(batch, texts, stamp)
-            claim_rows, claims_skipped = self._new_claim_rows(batch, texts, stamp)
+            claim_rows: list[dict[str, Any]] = []
             with self._counters_paused(span_rows, claim_rows):
                 self._insert_rows("spans", span_rows)
+                # after the spans are in, so that a claim's source links to a span of this batch
+                new_claims, claims_skipped = self._new_claim_rows(batch, texts, stamp)
+                claim_rows.extend(new_claims)
                 self._insert_rows("claims", claim_rows)
         return {
             "spans_added": len(span_rows), "spans_skipped": spans_skipped,
@@ -495,16 +498,17 @@ class Repository:
     def _counters_paused(self, span_rows: list[dict], claim_rows: list[dict]) -> Iterator[None]:
         """Inside a write transaction: the insert counter triggers stand still while the
         block inserts these suggested rows, and each document's counters then grow once
-        (schema m008). No other connection ever sees the pause."""
-        added: dict[int, list[int]] = {}
-        for column, rows in ((0, span_rows), (1, claim_rows)):
-            for row in rows:
-                added.setdefault(row["doc_id"], [0, 0])[column] += 1
+        (schema m008), counted from the lists as they are when the block ends. No other
+        connection ever sees the pause."""
         self.db.execute("INSERT INTO counter_pause (paused) VALUES (1)")
         try:
             yield
         finally:
             self.db.execute("DELETE FROM counter_pause")
+        added: dict[int, list[int]] = {}
+        for column, rows in ((0, span_rows), (1, claim_rows)):
+            for row in rows:
+                added.setdefault(row["doc_id"], [0, 0])[column] += 1
         self.db.conn.executemany(
             "UPDATE documents SET spans_suggested = spans_suggested + ?, "
             "claims_suggested = claims_suggested + ? WHERE id = ?",
@@ -660,7 +664,7 @@ class Repository:
             ).fetchall()
         for (doc_id,) in ids:
             try:
-                rows = self._dict_rows("SELECT * FROM documents WHERE id = ?", [doc_id])
+                rows = self._dict_rows(f"{_DOCUMENT_SELECT} WHERE d.id = ?", [doc_id])
                 items = list(self._export_items([_document_from_row(r) for r in rows], status))
             except sqlite3.DatabaseError:
                 unreadable.append(doc_id)
