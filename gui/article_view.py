@@ -7,7 +7,7 @@ Delete removes the selected span; a number key relabels it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
 )
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.highlighter import SpanIndex
+from gui.highlighter import SpanIndex, display_text
 from gui.keys import RESIZE_ACTIONS, review_action
 from gui.label_tags import LabelTagPainter, TaggedHighlighter
 from gui.offsets import OffsetMap
@@ -38,6 +39,10 @@ from models.document import Document
 from models.labels import LabelSet
 
 _WINDOW_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+# Blocks formatted when a text is set, and beyond the screen's edges as it scrolls: a
+# block is at least one line, so the first screen is always formatted before it is shown.
+_FIRST_BLOCKS = 80
+_MARGIN_BLOCKS = 20
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
@@ -60,9 +65,11 @@ class TextView(QPlainTextEdit):
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setMouseTracking(True)
+        self.stored_text = ""  # the text shown, as stored (code points)
         self.offsets = OffsetMap("")
         self.index = SpanIndex("", self.offsets)
         self.highlighter = TaggedHighlighter(labels, self.document())
+        self.verticalScrollBar().valueChanged.connect(self.format_visible)
         self.tags = LabelTagPainter(self, self.highlighter)
         self.selected_span_id: int | None = None
         self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
@@ -75,14 +82,55 @@ class TextView(QPlainTextEdit):
         self._marks.clear()
         self.setExtraSelections([])
         self.selected_span_id = None
+        self.stored_text = text
+        shown = display_text(text)  # long paragraphs in blocks of LONG_BLOCK at most
         self.offsets = OffsetMap(text)
-        self.index = SpanIndex(text, self.offsets)
+        self.index = SpanIndex(shown, self.offsets)
         for span in spans:
             self.index.add(span)
-        self.highlighter.reset(self.index)
-        # The highlighter stays attached: setPlainText formats every block synchronously
-        # from the index (setDocument would defer it to the event loop).
-        self.setPlainText(text)
+        # The highlighter stays attached: setPlainText formats the first blocks at once
+        # from the index (setDocument would defer it to the event loop); the others are
+        # formatted as they come near the screen (format_visible).
+        self.highlighter.reset(self.index, range(_FIRST_BLOCKS))
+        self.setPlainText(shown)
+        self.format_visible()
+
+    def format_visible(self) -> None:
+        """Have the highlighter format the blocks on screen and a few on either side."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        first = last = block.blockNumber()
+        offset, height = self.contentOffset(), self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
+            last = block.blockNumber()
+            block = block.next()
+        self.highlighter.format_blocks(range(max(0, first - _MARGIN_BLOCKS), last + _MARGIN_BLOCKS + 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.format_visible()
+
+    def visible_range(self) -> tuple[int, int]:
+        """Code points ``[start, end)`` of the text laid out in the viewport."""
+        viewport = self.viewport().rect()
+        first = self.offsets.from_qt(self.cursorForPosition(viewport.topLeft()).position())
+        last = self.offsets.from_qt(self.cursorForPosition(viewport.bottomRight()).position())
+        return first, min(last + 1, self.offsets.length)
+
+    def visible_spans(self) -> list[Span]:
+        """Spans (rejected ones too; callers choose) overlapping ``visible_range()``, by
+        start: what a painter over the text needs, found through the block index."""
+        return self.index.overlapping(*self.visible_range())
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
+        """Copy gives the stored code points (Qt would give a line break where a long
+        paragraph is split for display, ``display_text``)."""
+        mime = QMimeData()
+        selection = self.selection_offsets()
+        if selection is not None:
+            mime.setText(self.stored_text[selection[0] : selection[1]])
+        return mime
 
     def restyle(self) -> None:
         """Draw the spans again in the label set's current colours."""

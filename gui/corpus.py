@@ -22,7 +22,6 @@ from gui.document_filters import DocumentFilterBar
 from gui.document_model import DocumentTableModel
 from gui.import_dialog import ImportDialog
 from gui.stats_view import StatsDialog
-from models.annotation import Status
 from models.corpus import DocumentQuery
 from models.document import DocStatus, Document
 from storage.schema import DatabaseError, explain
@@ -457,8 +456,7 @@ class CorpusWorkflow(QObject):
 
     def suggestions_left(self) -> int:
         """Suggested spans and claims of the open document not yet reviewed."""
-        left = sum(1 for s in self.session.spans.values() if s.status == Status.SUGGESTED)
-        return left + sum(1 for c in self.session.claims.values() if c.status == Status.SUGGESTED)
+        return self.session.suggestions_left()
 
     def _update_suggestions(self) -> None:
         if self.session.document is None:

@@ -17,9 +17,42 @@ from gui.offsets import BLOCK_BREAK, OffsetMap
 from models.annotation import Span, Status
 from models.labels import LabelSet
 
+# A paragraph longer than this (code points) is shown as several blocks. Qt lays out and
+# formats a block whole: a 1 MB paragraph took 1.4 s to show as plain text and a span
+# added to it 22 s; blocks of at most this size are laid out only when on screen.
+LONG_BLOCK = 2_000
+DISPLAY_BREAK = "\u2029"  # Qt's paragraph separator: one position, as the space it stands for
+
+
+def display_text(text: str) -> str:
+    """``text`` as the view shows it: in each paragraph longer than ``LONG_BLOCK``, a
+    space every ``LONG_BLOCK`` code points or less (after a full stop where there is one)
+    becomes a paragraph separator. Same length and the same Qt positions, so every offset
+    stays exact; a paragraph with no space to break at stays whole."""
+    cuts: list[int] = []
+    start = 0
+    breaks = [(m.start(), m.end()) for m in BLOCK_BREAK.finditer(text)] + [(len(text), len(text))]
+    for end, after in breaks:
+        while end - start > LONG_BLOCK:
+            low, high = start + LONG_BLOCK // 2, start + LONG_BLOCK
+            cut = text.rfind(". ", low, high)
+            cut = cut + 1 if cut >= 0 else text.rfind(" ", low, high)
+            if cut < 0:
+                cut = text.find(" ", high, end)
+                if cut < 0:
+                    break
+            cuts.append(cut)
+            start = cut + 1
+        start = after
+    if not cuts:
+        return text
+    bounds = [-1, *cuts, len(text)]
+    return DISPLAY_BREAK.join(text[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False))
+
 
 class SpanIndex:
-    """Spans of one document grouped by the text block (line) they touch."""
+    """Spans of one document grouped by the text block they touch (``text`` is the text
+    as shown: ``display_text``)."""
 
     def __init__(self, text: str, offsets: OffsetMap) -> None:
         self.offsets = offsets
@@ -48,6 +81,13 @@ class SpanIndex:
             self.by_block[number].pop(span_id, None)
         return blocks
 
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        """Spans overlapping code points ``[start, end)``, by start (then end, id)."""
+        found: dict[int, Span] = {}
+        for number in self.blocks_of(start, end):
+            found.update((s.id, s) for s in self.by_block.get(number, {}).values() if s.overlaps(start, end))
+        return sorted(found.values(), key=lambda s: (s.start, s.end, s.id or 0))
+
     def at(self, offset: int) -> list[Span]:
         """Spans covering code-point ``offset``, shortest first."""
         number = bisect_right(self.block_starts, offset) - 1
@@ -69,15 +109,40 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.labels = labels
         self.index: SpanIndex | None = None
         self._formats: dict[tuple[str, str, bool], QTextCharFormat] = {}
+        # Blocks are formatted when they come near the screen (TextView.format_visible),
+        # not all at once: formatting the 12,000 blocks of a 5 MB article took seconds.
+        self.due: range = range(0)  # block numbers to format now
+        self.formatted: set[int] = set()  # block numbers formatted since reset
 
-    def reset(self, index: SpanIndex) -> None:
+    def reset(self, index: SpanIndex, due: range) -> None:
+        """A new document's spans; the blocks of ``due`` are formatted as the text is set."""
         self.index = index
+        self.due = due
+        self.formatted = set()
+
+    def block_due(self) -> bool:
+        """Whether the block being highlighted is formatted now: it is near the screen, or
+        was formatted before and must stay right. Subclasses that add formats ask too."""
+        number = self.currentBlock().blockNumber()
+        if number in self.formatted:
+            return True
+        if number in self.due:
+            self.formatted.add(number)
+            return True
+        return False
+
+    def format_blocks(self, due: range) -> None:
+        """Format the blocks of ``due`` that are not formatted yet."""
+        self.due = due
+        self.refresh_blocks([number for number in due if number not in self.formatted])
 
     def refresh_blocks(self, blocks: Iterable[int]) -> None:
         document = self.document()
         if document is None:
             return
         for number in blocks:
+            if number not in self.formatted and number not in self.due:
+                continue  # formatted from the index when it comes near the screen
             block = document.findBlockByNumber(number)
             if block.isValid():
                 self.rehighlightBlock(block)
@@ -103,7 +168,7 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         index = self.index
-        if index is None or not text:
+        if index is None or not text or not self.block_due():
             return
         block = self.currentBlock()
         in_block = index.by_block.get(block.blockNumber())

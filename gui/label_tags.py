@@ -106,9 +106,11 @@ class TaggedHighlighter(SpanHighlighter):
     def _tag_room(self, text: str) -> dict[int, float]:
         """Block position of each span's last character -> room (px) for its tags."""
         index = self.index
+        block = self.currentBlock()
         if not self.tags_shown or self.metrics is None or index is None or not text:
             return {}
-        block = self.currentBlock()
+        if not self.block_due():  # not near the screen yet
+            return {}
         spans = index.by_block.get(block.blockNumber())
         if not spans:
             return {}

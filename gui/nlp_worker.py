@@ -1,172 +1,151 @@
-"""spaCy off the GUI thread: one worker thread owns the loaded pipeline (no ``nlp`` is
-shared across threads) and runs pre-annotation jobs; results come back by signal and the
-worker never touches a widget."""
+"""spaCy off the GUI's interpreter: pre-annotation runs in a process of its own
+(``storage/preannotate_process.py``, started with ``spawn``: Qt is loaded here), which
+loads the model, reads the texts and writes the suggestions; progress and results come
+back through a queue that a timer on the GUI thread reads, and are re-emitted as signals.
+Closing the window ends the process at once, even while the model loads. The only spaCy
+in this process is the rule-based tokenizer that snaps manual selections, warmed in a
+daemon thread so that the first key press does not wait for it."""
 
 from __future__ import annotations
 
-import sys
+import multiprocessing
+import os
+import queue
 import threading
 import time
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.threads import start_thread
+from models.nlp.loading import resolve_model_name
 
-# Smaller batches than the CLI's 64: spaCy holds the GIL for stretches that grow with the
-# batch, and each stretch is a moment the window cannot repaint (benchmarks/preannotate_stall.py).
-GUI_BATCH_SIZE = 16
+_POLL_MS = 30  # how often the GUI thread reads the process's messages
+_STOP_WAIT_S = 2.0  # a running job gets this long to stop cleanly before it is killed
 
 
-class NlpWorker(QObject):
-    """Lives in its own QThread. Slots run there, in the order they were requested."""
+def _warm_tokenizer() -> None:
+    from models.nlp.tokens import blank_pipeline
 
-    model_loaded = Signal(str, str)  # origin ("spacy:en_core_web_sm@3.8.0"), warning
-    model_failed = Signal(str)
-    progress = Signal(int, int, str)  # done, total, message
-    finished = Signal(object)  # PreannotateReport
-    failed = Signal(str)
-
-    def __init__(self, db_path: str, model_name: str | None) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.model_name = model_name
-        self.model = None
-        self.pipelines: dict = {}  # model name -> LoadedModel, owned by this thread
-        self._cancel = threading.Event()
-
-    @Slot()
-    def load(self) -> None:
-        from models.nlp.loading import ModelError, load_model, resolve_model_name
-        from models.nlp.tokens import blank_pipeline
-
-        try:
-            self.model = load_model(self.model_name)
-        except ModelError as exc:
-            self.model_failed.emit(str(exc))
-            return
-        # the loaded English pipeline serves English documents; other languages load
-        # their own installed pipeline on first use, in this thread, and stay loaded
-        self.pipelines[resolve_model_name(self.model_name) or "blank:en"] = self.model
-        blank_pipeline("en")  # warm the tokenizer that snaps manual selections
-        self.model_loaded.emit(self.model.origin, self.model.warning)
-
-    @Slot(str)
-    def use_model(self, name_or_path: str) -> None:
-        """Load another pipeline (the model chooser; "" is the default resolution) for
-        the jobs that follow; reported like the first load."""
-        self.model_name = name_or_path or None
-        self.pipelines.clear()
-        self.load()
-
-    @Slot(list)
-    def preannotate(self, doc_ids: list) -> None:
-        from models.nlp.loading import ModelError
-        from storage.preannotate import PreannotateError, preannotate
-
-        self._cancel.clear()
-        if self.model is None:
-            self.failed.emit("No spaCy model is loaded; see the status bar.")
-            return
-        try:
-            report = preannotate(
-                self.db_path,
-                self.model if self.model_name else None,  # an explicit model serves all
-                doc_ids or None,
-                progress=self.progress.emit,
-                cancelled=self._cancel.is_set,
-                pipelines=self.pipelines,
-                batch_size=GUI_BATCH_SIZE,
-            )
-        except (PreannotateError, ModelError, OSError) as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - a worker must report, never die silently
-            self.failed.emit(f"Pre-annotation stopped: {type(exc).__name__}: {exc}")
-            return
-        self.finished.emit(report)
-
-    def cancel(self) -> None:
-        """Thread-safe: the running job stops after the document in hand."""
-        self._cancel.set()
+    blank_pipeline("en")
 
 
 class NlpService(QObject):
-    """The GUI side: starts the worker thread, forwards requests, tracks the pace."""
+    """The GUI side: starts the process, forwards requests, tracks the pace."""
 
-    requested = Signal(list)
-    model_requested = Signal(str)
-    model_loaded = Signal(str, str)
+    model_loaded = Signal(str, str)  # origin ("spacy:en_core_web_sm@3.8.0"), warning
     model_failed = Signal(str)
     progress = Signal(int, int, str, float)  # done, total, message, seconds left (-1: unknown)
-    finished = Signal(object)
+    finished = Signal(object)  # PreannotateReport
     failed = Signal(str)
 
     def __init__(self, db_path: str, model_name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("quire-nlp")
-        self.worker = NlpWorker(db_path, model_name)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.load)
-        self.requested.connect(self.worker.preannotate)
-        self.model_requested.connect(self.worker.use_model)
-        self.worker.model_loaded.connect(self._loaded)
-        self.worker.model_failed.connect(self.model_failed)
-        self.worker.progress.connect(self._progress)
-        self.worker.finished.connect(self._finished)
-        self.worker.failed.connect(self._failed)
+        self.db_path = db_path
+        self.model_name = model_name
+        self.n_process = os.cpu_count() or 1
+        self.process: multiprocessing.process.BaseProcess | None = None
         self.origin = ""
         self.busy = False
+        self._loaded: tuple[str, str] | None = None  # from the process, until the tokenizer is warm
+        self._warming: threading.Thread | None = None
         self._started_at = 0.0
         self._shut_down = False
+        self._context = multiprocessing.get_context("spawn")
+        self._jobs = self._events = self._cancel = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(_POLL_MS)
+        self._timer.timeout.connect(self._poll)
 
     def start(self) -> None:
-        # The worker holds the GIL for Python stretches of spaCy; a shorter switch interval
-        # (default 5 ms) hands it back to the GUI thread sooner.
-        sys.setswitchinterval(0.001)
-        if not self._shut_down and not self.thread.isRunning():
-            start_thread(self.thread, QThread.Priority.LowPriority)
+        if self._shut_down or self.process is not None:
+            return
+        from storage.preannotate_process import serve  # the process imports this module only
 
-    def preannotate(self, doc_ids: list[int] | None = None) -> bool:
-        if self.busy:
+        context = self._context
+        self._jobs, self._events, self._cancel = context.Queue(), context.Queue(), context.Event()
+        # resolved here, so that the process uses what this window would (tests patch it)
+        blank = resolve_model_name(self.model_name) is None
+        channels = (self._jobs, self._events, self._cancel)
+        args = (self.db_path, self.model_name, blank, *channels, self.n_process)
+        self.process = context.Process(target=serve, args=args, name="quire-nlp")
+        self.process.start()
+        self._warming = threading.Thread(target=_warm_tokenizer, name="quire-tokenizer", daemon=True)
+        self._warming.start()
+        self._timer.start()
+
+    def preannotate(self, doc_ids: list[int] | None = None, claims: bool = True) -> bool:
+        if self.busy or self._jobs is None:
             return False
         self.busy = True
         self._started_at = time.monotonic()
-        self.requested.emit(list(doc_ids or []))
+        self._jobs.put(("run", list(doc_ids or []), claims))
         return True
 
     def use_model(self, name_or_path: str | None) -> bool:
         """Switch the pipeline for later jobs (``None``: the default); ``False`` while a
         job runs. ``model_loaded`` or ``model_failed`` follows."""
-        if self.busy:
+        if self.busy or self._jobs is None:
             return False
         self.origin = ""
-        self.model_requested.emit(name_or_path or "")
+        self.model_name = name_or_path or None
+        self._jobs.put(("model", self.model_name, resolve_model_name(self.model_name) is None))
         return True
 
     def cancel(self) -> None:
-        self.worker.cancel()
+        """The running job stops after the document in hand (finished batches stay)."""
+        if self._cancel is not None:
+            self._cancel.set()
 
     def shutdown(self) -> None:
-        """Cancel any job and wait for the thread (called when the window closes)."""
+        """End the process (called when the window closes): at once while the model
+        loads; a running job first gets the chance to stop its own workers."""
         self._shut_down = True
-        self.worker.cancel()
-        self.thread.quit()
-        self.thread.wait()
+        self._timer.stop()
+        process = self.process
+        if process is None:
+            return
+        if process.is_alive():
+            self.cancel()
+            self._jobs.put(None)
+            if self.origin:
+                process.join(_STOP_WAIT_S)
+            if process.is_alive():
+                process.terminate()
+        process.join()
+        for channel in (self._jobs, self._events):
+            channel.close()
+            channel.cancel_join_thread()
 
-    def _loaded(self, origin: str, warning: str) -> None:
-        self.origin = origin
-        self.model_loaded.emit(origin, warning)
+    def _poll(self) -> None:
+        while True:
+            try:
+                message = self._events.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                break
+            self._handle(*message)
+        if self._loaded is not None and not self._warming.is_alive():
+            origin, warning = self._loaded
+            self._loaded = None
+            self.origin = origin
+            self.model_loaded.emit(origin, warning)
+        if self.process is not None and not self.process.is_alive() and not self._shut_down:
+            self._timer.stop()
+            if self.busy or not self.origin:
+                self.busy = False
+                self.failed.emit("The pre-annotation process stopped unexpectedly.")
 
-    def _progress(self, done: int, total: int, message: str) -> None:
-        elapsed = time.monotonic() - self._started_at
-        left = elapsed / done * (total - done) if done else -1.0
-        self.progress.emit(done, total, message, left)
-
-    def _finished(self, report) -> None:
-        self.busy = False
-        self.finished.emit(report)
-
-    def _failed(self, message: str) -> None:
-        self.busy = False
-        self.failed.emit(message)
+    def _handle(self, kind: str, *values) -> None:
+        if kind == "loaded":
+            self._loaded = (values[0], values[1])
+        elif kind == "model_failed":
+            self.model_failed.emit(values[0])
+        elif kind == "progress":
+            done, total, message = values
+            elapsed = time.monotonic() - self._started_at
+            left = elapsed / done * (total - done) if done else -1.0
+            self.progress.emit(done, total, message, left)
+        elif kind == "finished":
+            self.busy = False
+            self.finished.emit(values[0])
+        elif kind == "failed":
+            self.busy = False
+            self.failed.emit(values[0])

@@ -1,7 +1,8 @@
-"""Pre-annotation in the window: the model loads in the background after the window is
-shown; "Pre-annotate this document" / "Pre-annotate corpus" run in the worker thread with
-a progress bar, time left and Cancel in the status bar; results refresh the open document
-without moving the selection or the scroll position."""
+"""Pre-annotation in the window: the model loads in a worker process after the window is
+shown; "Pre-annotate this document" / "Pre-annotate corpus" run there with a progress
+bar, time left and Cancel in the status bar ("Suggest claims too" off: entities only, about
+2.6x faster); results refresh the open document without moving the selection or the
+scroll position."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ class Preannotation(QObject):
         self.document_action.setShortcut(QKeySequence("Ctrl+P"))
         self.corpus_action = QAction("Pre-annotate &corpus", window)
         self.corpus_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.claims_action = QAction("Suggest &claims too", window)
+        self.claims_action.setCheckable(True)
+        self.claims_action.setChecked(True)
+        self.claims_action.setToolTip("Off: entity suggestions only (no parser; about 2.6x faster)")
         for action in (self.document_action, self.corpus_action):
             action.setEnabled(False)
             window.addAction(action)
@@ -48,6 +53,7 @@ class Preannotation(QObject):
         first = menu.actions()[0] if menu.actions() else None
         menu.insertAction(first, self.document_action)
         menu.insertAction(first, self.corpus_action)
+        menu.insertAction(first, self.claims_action)
         menu.insertSeparator(first)
 
         self.document_action.triggered.connect(self.preannotate_document)
@@ -79,7 +85,7 @@ class Preannotation(QObject):
         self._run(None)
 
     def _run(self, doc_ids: list[int] | None) -> None:
-        if not self.service.preannotate(doc_ids):
+        if not self.service.preannotate(doc_ids, claims=self.claims_action.isChecked()):
             self.window.show_message("Pre-annotation is already running.")
             return
         self._seen = self._open_document_counts()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from gui.review_order import SuggestionOrder
 from models.annotation import AnnotationError, Claim, SourceKind, Span, Status
 from models.document import Document
 from models.labels import LabelSet
@@ -71,6 +72,7 @@ class DocumentSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.document: Document | None = None
         self.spans: dict[int, Span] = {}
+        self.suggestion_order = SuggestionOrder()  # suggested spans in reading order
         self.claims: dict[int, Claim] = {}
         self.selected_span_id: int | None = None
         self.selected_claim_id: int | None = None
@@ -84,7 +86,7 @@ class DocumentSession(QObject):
 
     def open_document(self, doc_id: int) -> None:
         self.document = self.repo.document(doc_id)
-        self.spans = {s.id: s for s in self.repo.spans(doc_id)}
+        self._set_spans(self.repo.spans(doc_id))
         self.claims = {c.id: c for c in self.repo.claims(doc_id)}
         self.selected_span_id = None
         self.selected_claim_id = None
@@ -99,13 +101,32 @@ class DocumentSession(QObject):
         if self.document is None:
             return
         selected = self.selected_span_id
-        self.spans = {s.id: s for s in self.repo.spans(self.document.id)}
+        self._set_spans(self.repo.spans(self.document.id))
         self.claims = {c.id: c for c in self.repo.claims(self.document.id)}
         self.spans_reset.emit(self.ordered_spans())
         self.claims_reset.emit(self.ordered_claims())
         if selected in self.spans:
             self.select_span(selected)
         self.annotations_changed.emit()
+
+    def _set_spans(self, spans: list[Span]) -> None:
+        self.spans = {s.id: s for s in spans}
+        self.suggestion_order = SuggestionOrder(spans)
+
+    def _put_span(self, span: Span) -> Span | None:
+        """Record a stored span; returns the version it replaces, if any."""
+        old = self.spans.get(span.id)
+        self.spans[span.id] = span
+        self.suggestion_order.update(old, span)
+        return old
+
+    def _drop_span(self, span_id: int) -> None:
+        self.suggestion_order.update(self.spans.pop(span_id, None), None)
+
+    def suggestions_left(self) -> int:
+        """Suggested spans and claims of the open document not yet reviewed."""
+        claims = sum(1 for c in self.claims.values() if c.status == Status.SUGGESTED)
+        return len(self.suggestion_order) + claims
 
     def ensure_open(self, doc_id: int) -> None:
         if self.document is None or self.document.id != doc_id:
@@ -150,7 +171,7 @@ class DocumentSession(QObject):
         start, end = snapped
         span = Span(doc_id=self.document.id, start=start, end=end, label=label,
                     text=self.document.text[start:end])  # fmt: skip
-        if any(s.key == span.key and s.status != Status.REJECTED for s in self.spans.values()):
+        if self.repo.duplicate_of(span) is not None:
             self.message.emit(f"{label} {span.text!r} is already marked.")
             return None
         command = AddSpanCommand(self, span)
@@ -178,9 +199,7 @@ class DocumentSession(QObject):
         if (new.start, new.end) != (old.start, old.end) and self.document is not None:
             new = new.with_changes(text=self.document.text[new.start : new.end])
         revived = old.status == Status.REJECTED and new.status != Status.REJECTED
-        if (new.key != old.key or revived) and any(
-            s.key == new.key and s.id != span_id and s.status != Status.REJECTED for s in self.spans.values()
-        ):
+        if (new.key != old.key or revived) and self.repo.duplicate_of(new) is not None:
             self.message.emit(f"{new.label} {new.text!r} is already marked.")
             return
         self._push(ChangeSpanCommand(self, old, new, text))
@@ -191,12 +210,11 @@ class DocumentSession(QObject):
     # -- reviewing suggestions (keyboard-first) ----------------------------------------
 
     def suggestions(self) -> list[Span]:
-        return [s for s in self.ordered_spans() if s.status == Status.SUGGESTED]
+        return [self.spans[span_id] for span_id in self.suggestion_order.ids()]
 
     def select_next_suggestion(self, forward: bool = True, after: int | None = None) -> Span | None:
         """Select the next (or previous) suggestion after the selected span, wrapping."""
-        pending = self.suggestions()
-        if not pending:
+        if not self.suggestion_order:
             self.select_span(None)
             self.message.emit("No suggestions left to review in this document.")
             return None
@@ -206,16 +224,12 @@ class DocumentSession(QObject):
             if current
             else (after if after is not None else -1, 0, 0)
         )
-        keys = [(s.start, s.end, s.id) for s in pending]
         if forward:
-            chosen = next((s for k, s in zip(keys, pending, strict=False) if k > anchor), pending[0])
+            chosen = self.suggestion_order.after(anchor) or self.suggestion_order.first()
         else:
-            chosen = next(
-                (s for k, s in zip(reversed(keys), reversed(pending), strict=False) if k < anchor),
-                pending[-1],
-            )
-        self.select_span(chosen.id)
-        return chosen
+            chosen = self.suggestion_order.before(anchor) or self.suggestion_order.last()
+        self.select_span(chosen)
+        return self.spans[chosen]
 
     def review(self, action: str) -> None:
         """Keyboard review of the selected span: next, previous, accept, reject,
@@ -238,11 +252,9 @@ class DocumentSession(QObject):
 
     def _advance_after(self, span: Span) -> None:
         """After a verdict, move to the next suggestion (the Prodigy rhythm)."""
-        pending = [s for s in self.suggestions() if (s.start, s.end, s.id) > (span.start, span.end, span.id)]
-        if pending:
-            self.select_span(pending[0].id)
-        elif self.suggestions():
-            self.select_span(self.suggestions()[0].id)
+        chosen = self.suggestion_order.after((span.start, span.end, span.id)) or self.suggestion_order.first()
+        if chosen is not None:
+            self.select_span(chosen)
         else:
             self.message.emit("All suggestions in this document are reviewed.")
 
@@ -355,7 +367,7 @@ class DocumentSession(QObject):
         self._begin(span.doc_id)
         stored = self.repo.restore_span(span, linked_claims or []) if span.id else self.repo.add_span(span)
         if self._showing(stored.doc_id):
-            self.spans[stored.id] = stored
+            self._put_span(stored)
             if linked_claims:
                 self._refresh_claims(linked_claims)
             self.span_added.emit(stored)
@@ -367,7 +379,7 @@ class DocumentSession(QObject):
         self._begin(span.doc_id)
         _, linked = self.repo.delete_span(span_id)
         if self._showing(span.doc_id):
-            self.spans.pop(span_id, None)
+            self._drop_span(span_id)
             if self.selected_span_id == span_id:
                 self.select_span(None)
             self._refresh_claims(linked)
@@ -386,7 +398,7 @@ class DocumentSession(QObject):
                 span.id, label=span.label, start=span.start, end=span.end, status=span.status
             )
         if self._showing(stored.doc_id):
-            self.spans[stored.id] = stored
+            self._put_span(stored)
             self.span_changed.emit(old, stored)
             self.annotations_changed.emit()
         return stored
@@ -404,8 +416,7 @@ class DocumentSession(QObject):
             ]  # fmt: skip
         if self._showing(spans[0].doc_id):
             for span in stored:
-                old = self.spans.get(span.id, span)
-                self.spans[span.id] = span
+                old = self._put_span(span) or span
                 self.span_changed.emit(old, span)
             self.annotations_changed.emit()
         return stored

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
@@ -28,6 +30,7 @@ class SpanTableModel(RecordTableModel[Span]):
     def __init__(self, labels: LabelSet, parent=None) -> None:
         super().__init__(parent)
         self.labels = labels
+        self.label_counts: Counter[str] = Counter()  # spans per label, kept as rows change
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -35,19 +38,27 @@ class SpanTableModel(RecordTableModel[Span]):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
+    def _count(self, span: Span, delta: int) -> None:
+        super()._count(span, delta)
+        self.label_counts[span.label] += delta
+
+    def reset(self, records: list[Span]) -> None:
+        self.label_counts = Counter()
+        super().reset(records)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         span = self._records[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return {
-                self.TEXT: " ".join(span.text.split()),
-                self.LABEL: span.label,
-                self.STATUS: span.status.value,
-                self.ORIGIN: span.origin,
-                self.START: span.start,
-            }[column]
+            if column == self.TEXT:
+                return " ".join(span.text.split())
+            if column == self.LABEL:
+                return span.label
+            if column == self.STATUS:
+                return span.status.value
+            return span.origin if column == self.ORIGIN else span.start
         if role == Qt.ItemDataRole.DecorationRole and column == self.LABEL:
             return QColor(self.labels.get(span.label).colour)
         if role == Qt.ItemDataRole.ToolTipRole:

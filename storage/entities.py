@@ -339,7 +339,8 @@ class EntityStore:
             chunk = span_ids[first : first + 500]
             for span_id, before, after in self.db.execute(
                 f"SELECT s.id, substr(d.text, max(1, s.start + 1 - {_CONTEXT}), min(s.start, {_CONTEXT})), "
-                f"substr(d.text, s.end + 1, {_CONTEXT}) FROM spans s JOIN documents d ON d.id = s.doc_id "
+                f"substr(d.text, s.end + 1, {_CONTEXT}) "
+                "FROM spans s JOIN documents_content d ON d.id = s.doc_id "
                 f"WHERE s.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
@@ -819,7 +820,7 @@ class EntityStore:
             f"CASE WHEN c.source_start IS NULL THEN '' "
             f"ELSE substr(d.text, c.source_start + 1, c.source_end - c.source_start) END, "
             f"coalesce(cs.entity_id, CASE WHEN sl.status IS NOT NULL THEN sl.entity_id END), e.name, e.label "
-            f"FROM claims c JOIN documents d ON d.id = c.doc_id "
+            f"FROM claims c JOIN documents_content d ON d.id = c.doc_id "
             f"LEFT JOIN claim_sources cs ON cs.claim_id = c.id "
             f"LEFT JOIN span_links sl ON sl.span_id = c.source_span_id "
             f"LEFT JOIN entities e ON e.id = coalesce(cs.entity_id, sl.entity_id) "

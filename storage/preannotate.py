@@ -15,6 +15,7 @@ to the English resolution, with a warning.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import time
@@ -107,13 +108,16 @@ def preannotate(
     label_map: LabelMap | None = None,
     pipelines: dict[str, LoadedModel] | None = None,
     check_integrity: bool = False,
+    n_process: int = 1,
 ) -> PreannotateReport:
     """Suggest entities (and, when ``claims`` and the pipeline has a parser, claims) for
     ``doc_ids`` (default: every document) of the database at ``repo_path``.
 
     ``model``: a loaded pipeline, a name or path (loaded here), or ``None`` to pick one
     per document language; ``pipelines`` (model name -> loaded pipeline) keeps those
-    pipelines between runs, so a worker thread loads each model once. ``progress(done,
+    pipelines between runs, so a worker thread loads each model once. ``n_process``:
+    processes that run the pipeline (spaCy's ``nlp.pipe(n_process=...)``; 1 runs it in
+    this process); suggestions are made and stored here. ``progress(done,
     total, message)`` follows each stored batch;
     ``cancelled()`` is polled after each document and stops the run after storing what
     is finished. A KeyboardInterrupt propagates; committed batches stay.
@@ -132,6 +136,8 @@ def preannotate(
         )
     if batch_size < 1:
         raise PreannotateError(f"batch size must be at least 1, not {batch_size}")
+    if n_process < 1:
+        raise PreannotateError(f"--n-process must be at least 1, not {n_process}")
     try:
         label_map = label_map or LabelMap.from_toml()
     except (OSError, ValueError) as exc:
@@ -144,6 +150,7 @@ def preannotate(
         if isinstance(model, (str, Path)):  # a registered NAME[@VERSION], a folder or a package
             model = load_model(resolve_model(repo, str(model))[0])
         run = _Run(repo, label_map, claims, batch_size, progress, cancelled)
+        run.n_process = n_process
         if pipelines is not None:
             run.pipelines = pipelines
         return run.run(model, doc_ids)
@@ -173,6 +180,7 @@ class _Run:
         self.started = time.perf_counter()
         self.loading_seconds = 0.0  # kept out of the docs/s figure
         self.pipelines: dict[str, LoadedModel] = {}
+        self.n_process = 1
 
     def run(self, model: LoadedModel | None, doc_ids: list[int] | None) -> PreannotateReport:
         languages = self.repo.document_languages(doc_ids)
@@ -232,23 +240,27 @@ class _Run:
         claims: list[Claim] = []
         with nlp.select_pipes(enable=enabled):
             texts = self._texts(ids, nlp.max_length)
-            for doc, (doc_id, offset, last) in nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
-                _, found_spans, found_claims = self._suggestions(doc, doc_id, loaded, suggest_claims)
-                spans.extend(shift_span(span, offset) for span in found_spans)
-                claims.extend(shift_claim(claim, offset) for claim in found_claims)
-                if last:
-                    pending.append((doc_id, spans, claims))
-                    spans, claims = [], []
-                else:
-                    self.progress(self.report.documents, self.report.total,
-                                  f"{loaded.name}: document {doc_id}, a long one, in pieces: "
-                                  f"{offset + len(doc.text):,} characters done")  # fmt: skip
-                stop = self.cancelled()
-                if stop or len(pending) >= self.batch_size:
-                    self._store(pending, loaded)
-                    pending = []
-                if stop:
-                    return False
+            docs = nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process)
+            try:
+                for doc, (doc_id, offset, last) in docs:
+                    _, found_spans, found_claims = self._suggestions(doc, doc_id, loaded, suggest_claims)
+                    spans.extend(shift_span(span, offset) for span in found_spans)
+                    claims.extend(shift_claim(claim, offset) for claim in found_claims)
+                    if last:
+                        pending.append((doc_id, spans, claims))
+                        spans, claims = [], []
+                    else:
+                        self.progress(self.report.documents, self.report.total,
+                                      f"{loaded.name}: document {doc_id}, a long one, in pieces: "
+                                      f"{offset + len(doc.text):,} characters done")  # fmt: skip
+                    stop = self.cancelled()
+                    if stop or len(pending) >= self.batch_size:
+                        self._store(pending, loaded)
+                        pending = []
+                    if stop:
+                        return False
+            finally:
+                docs.close()  # with n_process > 1, stops spaCy's worker processes
         self._store(pending, loaded)
         return True
 
@@ -337,7 +349,8 @@ def _duration(seconds: float) -> str:
 
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``preannotate --db PATH [--model NAME_OR_PATH] [--docs all|ID,ID...]``."""
+    """Register ``preannotate --db PATH [--model NAME_OR_PATH] [--docs all|ID,ID...]
+    [--no-claims] [--n-process N]``."""
     p = subparsers.add_parser(
         "preannotate",
         help="store spaCy suggestions (entities and claims) for review",
@@ -354,6 +367,13 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--docs", default="all", help="'all' (default) or document ids: 3,7,12")
     p.add_argument("--no-claims", action="store_true", help="entities only (faster: no parser)")
+    p.add_argument(
+        "--n-process",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help=f"processes that run spaCy (default: the number of cores, here {os.cpu_count() or 1})",
+    )
     p.set_defaults(func=cmd_preannotate)
 
 
@@ -371,9 +391,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     printer = ProgressPrinter(sys.stderr)
     try:
         doc_ids = parse_doc_ids(args.docs)
-        report = preannotate(
-            args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims, check_integrity=True
-        )
+        report = preannotate(args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims,
+                             check_integrity=True, n_process=args.n_process)  # fmt: skip
     except (PreannotateError, ModelError, DatabaseError) as exc:
         printer.finish()
         print(f"error: {exc}", file=sys.stderr)

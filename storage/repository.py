@@ -56,6 +56,7 @@ _LIST_ORDER = {
     "updated": ("updated", "id"),
     "annotator": ("annotator COLLATE NOCASE", "id"),
 }
+_DOCUMENT_SELECT = "SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.id = d.id"
 _HIT_OPEN, _HIT_CLOSE = "\ue000", "\ue001"  # private-use characters around search hits
 _ANNOTATOR_KEYS = ("documents_done", "spans_accepted", "spans_suggested", "spans_rejected",
                    "claims_accepted", "claims_suggested", "claims_rejected")  # fmt: skip
@@ -94,6 +95,9 @@ class Repository:
         self.db, self.read_only_reason = open_database(self.path, read_only, busy_timeout_ms)
         self.damage = ""  # what check_integrity found
         self.annotator = annotator or default_annotator()
+        # Texts never change once stored (DESIGN.md): the open document's text is read
+        # once, not on every span write (5 MB in a long article).
+        self._texts: dict[int, str] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -172,20 +176,22 @@ class Repository:
             return None
         stamp = now()
         row = {
-            "title": doc.title, "text": doc.text, "text_hash": digest, "source": doc.source,
+            "title": doc.title, "text_hash": digest, "source": doc.source,
             "published": doc.published, "language": doc.language or "en",
             "meta": json.dumps(doc.meta, ensure_ascii=False), "status": DocStatus(doc.status).value,
             "annotator": "", "created": stamp, "updated": stamp,
         }  # fmt: skip
         if doc.id is not None:
             row["id"] = doc.id
-        return self.db["documents"].insert(row).last_pk
+        doc_id = self.db["documents"].insert(row).last_pk
+        self.db.execute("INSERT INTO document_texts (id, text) VALUES (?, ?)", [doc_id, doc.text])
+        return doc_id
 
     def document(self, doc_id: int) -> Document:
-        row = self.db.execute("SELECT * FROM documents WHERE id = ?", [doc_id]).fetchone()
-        if row is None:
+        rows = self._dict_rows(f"{_DOCUMENT_SELECT} WHERE d.id = ?", [doc_id])
+        if not rows:
             raise KeyError(f"no document {doc_id}")
-        return _document_from_row(dict(zip(self._columns("documents"), row, strict=False)))
+        return _document_from_row(rows[0])
 
     def document_ids(self, status: str | None = None) -> list[int]:
         if status:
@@ -212,20 +218,43 @@ class Repository:
         )
 
     def _text_of(self, doc_id: int) -> str:
-        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
-        if row is None:
-            raise AnnotationError(f"no document {doc_id}")
-        return row[0]
+        text = self._texts.get(doc_id)
+        if text is None:
+            row = self.db.execute("SELECT text FROM document_texts WHERE id = ?", [doc_id]).fetchone()
+            if row is None:
+                raise AnnotationError(f"no document {doc_id}")
+            text = row[0]
+            if len(self._texts) >= 4:
+                self._texts.pop(next(iter(self._texts)))
+            self._texts[doc_id] = text
+        return text
+
+    def duplicate_of(self, span: Span) -> Span | None:
+        """The stored span, not rejected and not ``span`` itself, with ``span``'s document,
+        start, end and label (what ``add_span`` and ``update_span`` refuse), or None."""
+        return next((other for other in self._same_key_spans(span)
+                     if other.id != span.id and other.status != Status.REJECTED), None)  # fmt: skip
+
+    def _same_key_spans(self, span: Span) -> list[Span]:
+        """Stored spans of ``span``'s document with its start, end and label (an index
+        lookup: the duplicate check must not read every span of a long article)."""
+        rows = self._dict_rows(
+            "SELECT * FROM spans WHERE doc_id = ? AND start = ? AND end = ? AND label = ?",
+            [span.doc_id, span.start, span.end, span.label],
+        )
+        return [_span_from_row(r) for r in rows]
 
     # -- spans -------------------------------------------------------------------------
 
     def spans(self, doc_id: int, status: Status | None = None) -> list[Span]:
-        sql = "SELECT * FROM spans WHERE doc_id = ?"
+        columns = ", ".join(f'"{name}"' for name in self._SPAN_ORDER)
+        sql = f"SELECT {columns} FROM spans WHERE doc_id = ?"
         args: list[Any] = [doc_id]
         if status is not None:
             sql += " AND status = ?"
             args.append(Status(status).value)
-        return [_span_from_row(r) for r in self._dict_rows(sql + " ORDER BY start, end, id", args)]
+        # tuples, not dicts: opening a long article reads 50,000 spans
+        return [self._span_from_tuple(r) for r in self.db.execute(sql + " ORDER BY start, end, id", args)]
 
     def span(self, span_id: int) -> Span:
         rows = self._dict_rows("SELECT * FROM spans WHERE id = ?", [span_id])
@@ -237,8 +266,7 @@ class Repository:
         """Validate and store a span; returns it with id, annotator and timestamps.
         A span that carries an id (undo of a delete) is stored under that id."""
         with self.transaction():
-            text = self._text_of(span.doc_id)
-            validate_span(text, span, self.spans(span.doc_id))
+            validate_span(self._text_of(span.doc_id), span, self._same_key_spans(span))
             stored = self._insert_span(span)
             self._mark_in_progress(span.doc_id)
         return stored
@@ -286,7 +314,7 @@ class Repository:
                 new = new.with_changes(text=self._text_of(old.doc_id)[new.start : new.end])
             revived = old.status == Status.REJECTED and new.status != Status.REJECTED
             if new.key != old.key or revived:
-                validate_span(self._text_of(old.doc_id), new, self.spans(old.doc_id))
+                validate_span(self._text_of(old.doc_id), new, self._same_key_spans(new))
             new = new.with_changes(annotator=self.annotator, updated=now())
             row = _span_row(new)
             del row["id"]
@@ -424,7 +452,9 @@ class Repository:
     def document_texts(self, doc_ids: list[int]) -> list[tuple[int, str]]:
         """``(id, text)`` of existing documents among ``doc_ids``, in the order given:
         batch jobs read texts a batch at a time instead of loading the corpus."""
-        texts = dict(self._rows_for_documents("SELECT id, text FROM documents WHERE id IN ({ids})", doc_ids))
+        texts = dict(
+            self._rows_for_documents("SELECT id, text FROM document_texts WHERE id IN ({ids})", doc_ids)
+        )
         return [(doc_id, texts[doc_id]) for doc_id in doc_ids if doc_id in texts]
 
     def apply_suggestions(
@@ -452,13 +482,45 @@ class Repository:
             if len(texts) < len(ids):
                 raise AnnotationError(f"no document {next(i for i in ids if i not in texts)}")
             span_rows, spans_skipped = self._new_span_rows(batch, texts, stamp)
-            self.db["spans"].insert_all(span_rows)
             claim_rows, claims_skipped = self._new_claim_rows(batch, texts, stamp)
-            self.db["claims"].insert_all(claim_rows)
+            with self._counters_paused(span_rows, claim_rows):
+                self._insert_rows("spans", span_rows)
+                self._insert_rows("claims", claim_rows)
         return {
             "spans_added": len(span_rows), "spans_skipped": spans_skipped,
             "claims_added": len(claim_rows), "claims_skipped": claims_skipped,
         }  # fmt: skip
+
+    @contextmanager
+    def _counters_paused(self, span_rows: list[dict], claim_rows: list[dict]) -> Iterator[None]:
+        """Inside a write transaction: the insert counter triggers stand still while the
+        block inserts these suggested rows, and each document's counters then grow once
+        (schema m008). No other connection ever sees the pause."""
+        added: dict[int, list[int]] = {}
+        for column, rows in ((0, span_rows), (1, claim_rows)):
+            for row in rows:
+                added.setdefault(row["doc_id"], [0, 0])[column] += 1
+        self.db.execute("INSERT INTO counter_pause (paused) VALUES (1)")
+        try:
+            yield
+        finally:
+            self.db.execute("DELETE FROM counter_pause")
+        self.db.conn.executemany(
+            "UPDATE documents SET spans_suggested = spans_suggested + ?, "
+            "claims_suggested = claims_suggested + ? WHERE id = ?",
+            [(spans, claims, doc_id) for doc_id, (spans, claims) in added.items()],
+        )
+
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """One INSERT for rows that all have the same keys: sqlite-utils' ``insert_all``
+        checks every value of every row in Python (most of the time of 50,000 spans)."""
+        if rows:
+            columns = list(rows[0])
+            names = ", ".join(f'"{name}"' for name in columns)
+            self.db.conn.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})",
+                [[row[name] for name in columns] for row in rows],
+            )
 
     def _new_span_rows(
         self, batch: list, texts: dict[int, str], stamp: str
@@ -573,14 +635,14 @@ class Repository:
             return
         after = None
         while True:
-            sql, args = "SELECT * FROM documents WHERE 1", []
+            sql, args = f"{_DOCUMENT_SELECT} WHERE 1", []
             if after is not None:
-                sql, args = sql + " AND id > ?", [after]
+                sql, args = sql + " AND d.id > ?", [after]
             if doc_status is not None:
-                sql, args = sql + " AND status = ?", [*args, DocStatus(doc_status).value]
+                sql, args = sql + " AND d.status = ?", [*args, DocStatus(doc_status).value]
             docs = [
                 _document_from_row(r)
-                for r in self._dict_rows(sql + " ORDER BY id LIMIT ?", [*args, chunk_size])
+                for r in self._dict_rows(sql + " ORDER BY d.id LIMIT ?", [*args, chunk_size])
             ]
             if not docs:
                 return
@@ -879,9 +941,6 @@ class Repository:
     def _same_document(stored: int, given: int, kind: str, record_id: int | None) -> None:
         if stored != given:
             raise AnnotationError(f"{kind} {record_id} belongs to document {stored}, not {given}")
-
-    def _columns(self, table: str) -> list[str]:
-        return [c.name for c in self.db[table].columns]
 
     def _dict_rows(self, sql: str, args: list[Any]) -> list[dict[str, Any]]:
         cursor = self.db.execute(sql, args)

@@ -19,7 +19,10 @@ DATA = Path(__file__).parent / "data"
 
 def snapshot(repo: Repository) -> list[tuple]:
     return list(
-        repo.db.execute("SELECT id, title, text, text_hash, source, status FROM documents ORDER BY id")
+        repo.db.execute(
+            "SELECT id, title, text, text_hash, source, status FROM documents "
+            "JOIN document_texts USING (id) ORDER BY id"
+        )
     )
 
 

@@ -293,12 +293,26 @@ def test_cli_preannotates_and_reruns(tmp_path, capsys):
     assert stored_spans(path, doc_id) == first
 
 
+def test_cli_n_process_suggests_what_one_process_does_and_leaves_no_process(tmp_path, capsys):
+    import multiprocessing
+
+    found = {}
+    for n in ("1", "2"):
+        path, ids = make_db(tmp_path / n, Document("Aid", ARTICLE), Document("Again", ARTICLE + " Kyiv."))
+        assert main.main(["preannotate", "--db", str(path), "--n-process", n]) == 0
+        assert "pre-annotated 2 of 2 document(s)" in capsys.readouterr().out
+        found[n] = [[(s.start, s.end, s.label) for s in stored_spans(path, doc_id)] for doc_id in ids]
+    assert found["1"] == found["2"] and found["1"][0]
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--model", "no_such_model_xyz"], "no_such_model_xyz"),
         (["--docs", "1,two"], "--docs"),
         (["--docs", "99"], "no document with id 99"),
+        (["--n-process", "0"], "--n-process must be at least 1"),
     ],
 )
 def test_cli_errors_exit_2_with_one_line(tmp_path, capsys, args, message):

@@ -166,7 +166,7 @@ def test_preannotate_document_in_the_window_keeps_selection(qtbot, repo, make_do
     assert not feature.progress.isVisible()
     assert "pre-annotated 1 of 1" in window.status_message.text()
     window.close()
-    assert not feature.service.thread.isRunning()
+    assert not feature.service.process.is_alive()
 
 
 def test_blank_model_fallback_warns_and_manual_work_goes_on(

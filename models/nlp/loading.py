@@ -62,11 +62,13 @@ def resolve_model_name(requested: str | None = None, language: str = "en") -> st
     return next((name for name in LANGUAGE_MODELS.get(language, ()) if is_installed(name)), None)
 
 
-def load_model(requested: str | None = None, language: str = "en") -> LoadedModel:
-    """Load a pipeline (never downloads). Raises ModelError for a bad explicit request."""
+def load_model(requested: str | None = None, language: str = "en", force_blank: bool = False) -> LoadedModel:
+    """Load a pipeline (never downloads); ``force_blank``: the blank pipeline, whatever is
+    installed (a process told what another resolved). Raises ModelError for a bad
+    explicit request."""
     import spacy
 
-    name = resolve_model_name(requested, language)
+    name = None if force_blank else resolve_model_name(requested, language)
     if name is None:
         nlp = spacy.blank(language if language in LANGUAGE_MODELS else "en")
         return LoadedModel(nlp, f"blank_{nlp.lang}", spacy.__version__, BLANK_WARNING)

@@ -1,0 +1,70 @@
+"""A text without paragraph breaks is shown in blocks of bounded size, with every offset,
+highlight, click and copy exact (issue 12, item 2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from gui.highlighter import DISPLAY_BREAK, LONG_BLOCK, display_text
+from models.annotation import Span
+from tests.gui_helpers import click_offset, drag_select, highlighted_ranges
+
+SENTENCE = "Officials in Kyiv said rockets hit the base. "
+
+
+def test_display_text_breaks_long_paragraphs_at_spaces_only():
+    text = SENTENCE * 200 + "\n" + "x" * (3 * LONG_BLOCK) + "\nshort"
+    shown = display_text(text)
+    assert len(shown) == len(text)
+    changed = [i for i, (a, b) in enumerate(zip(text, shown, strict=True)) if a != b]
+    assert changed and all(text[i] == " " and shown[i] == DISPLAY_BREAK for i in changed)
+    assert all(text[i - 1] == "." for i in changed), "after a full stop where there is one"
+    blocks = shown.replace("\n", DISPLAY_BREAK).split(DISPLAY_BREAK)
+    assert max(len(b) for b in blocks if "x" not in b) <= LONG_BLOCK
+    assert "x" * (3 * LONG_BLOCK) in blocks, "no space to break at: the paragraph stays whole"
+    assert display_text("Short text. " * 10) == "Short text. " * 10
+
+
+def test_spans_in_a_paragraph_split_for_display_are_exact(qtbot, repo, make_document, main_window):
+    text = SENTENCE * 400  # 18,000 code points, no line break
+    doc_id = make_document(text)
+    start = text.index("Kyiv", 9_000)
+    kyiv = repo.add_span(Span(doc_id=doc_id, start=start, end=start + 4, label="GPE", text="Kyiv"))
+    window = main_window(repo, doc_id)
+    view = window.article.text
+    assert view.document().blockCount() >= len(text) // LONG_BLOCK
+    assert highlighted_ranges(view) == [("Kyiv", window.labels.get("GPE").colour)]
+
+    click_offset(qtbot, view, start + 1)
+    assert window.session.selected_span_id == kyiv.id
+    assert [s.id for s in view.visible_spans()] == [kyiv.id]
+
+    # a selection across a display break copies the stored text, spaces included
+    cut = next(i for i, c in enumerate(display_text(text)) if c == DISPLAY_BREAK)
+    drag_select(qtbot, view, cut - 10, cut + 10)
+    view.copy()
+    assert QApplication.clipboard().text() == text[cut - 10 : cut + 10]
+
+    # a span added after the break lands where it was selected
+    later = text.index("rockets", cut)
+    drag_select(qtbot, view, later, later + len("rockets"))
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    assert [(s.start, s.text) for s in repo.spans(doc_id) if s.label == "ORG"] == [(later, "rockets")]
+
+
+def test_blocks_are_formatted_as_they_come_on_screen(qtbot, repo, make_document, main_window):
+    lines = [f"Line {n}: officials in Kyiv said rockets hit the base." for n in range(3000)]
+    text = "\n".join(lines)
+    doc_id = make_document(text)
+    last = text.index("Kyiv", len(text) - 60)
+    kyiv = repo.add_span(Span(doc_id=doc_id, start=last, end=last + 4, label="GPE", text="Kyiv"))
+    window = main_window(repo, doc_id)
+    view = window.article.text
+    bottom = view.document().lastBlock()
+    assert not bottom.layout().formats(), "a block far off screen is not formatted yet"
+    window.session.select_span(kyiv.id)  # scrolls to it
+    assert [s.id for s in view.visible_spans()] == [kyiv.id]
+    fills = [f for f in bottom.layout().formats() if f.format.background().style() != Qt.BrushStyle.NoBrush]
+    covered = sorted(p for f in fills for p in range(f.start, f.start + f.length))
+    assert covered == list(range(last - bottom.position(), last - bottom.position() + 4))
