@@ -126,7 +126,14 @@ class TextView(QPlainTextEdit):
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
         """Copy gives the stored code points (Qt would give a line break where a long
         paragraph is split for display, ``display_text``)."""
-        mime = QMimeData()
+        # Qt's own mime data with its text replaced: a QMimeData made here would be owned
+        # by Python and by the clipboard at once (deleted twice: a crash at exit). Qt fills
+        # it lazily from the display text on the first read, so read it first, then drop
+        # every format (the rich ones carry the display breaks) and set the stored text.
+        mime = super().createMimeDataFromSelection()
+        mime.data("text/plain")
+        for name in mime.formats():
+            mime.removeFormat(name)
         selection = self.selection_offsets()
         if selection is not None:
             mime.setText(self.stored_text[selection[0] : selection[1]])
