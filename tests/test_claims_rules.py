@@ -700,3 +700,42 @@ def test_as_clause_frames_the_report(nlp):
     text = "As Heald told reporters, ozone levels have dropped since 1980."
     claim = only_claim(nlp, text)
     assert_claim(text, claim, "ozone levels have dropped since 1980", "told", "Heald", PERSON)
+
+
+def test_labelled_transcript_takes_the_label_as_source_and_skips_the_interviewer(nlp):
+    text = (
+        "Wikinews spoke to the economist Maria Lopez about the budget.\n\n"
+        "Wikinews: What worries you most in this budget?\n\n"
+        "Lopez: The deficit will grow faster than the government admits.\n\n"
+        "Wikinews: Tell us about the pension reform.\n\n"
+        "Lopez: It comes too late for the people who need it."
+    )
+    claims = claims_of(nlp, text)
+    assert [part(text, c, "content") for c in claims] == [
+        "The deficit will grow faster than the government admits",
+        "It comes too late for the people who need it",
+    ]
+    assert {(part(text, c, "source"), c.source_kind, c.cue_kind) for c in claims} == {
+        ("Lopez", PERSON, CueKind.INTERVIEW)
+    }
+
+
+def test_interview_answers_short_quoting_listing_and_prompts(nlp):
+    text = (
+        "Wikinews interviewed the astronomer Ana Ruiz about the comet.\n\n"
+        "Is the video available to the public?\n\n"
+        "Yes.\n\n"
+        "How many particles do you expect to find?\n\n"
+        'We do not know. As Einstein put it, "If we knew what we were doing, would it be research?"\n\n'
+        "The comet seen from the observatory. image: Ana Ruiz.\n\n"
+        "These tails are a mystery. Talk us through what you measured.\n\n"
+        "We measured two things:\n\n"
+        "the speed of the dust;\n\n"
+        "its size."
+    )
+    contents = [part(text, c, "content") for c in claims_of(nlp, text)]
+    assert contents == [
+        "Yes",
+        'We do not know. As Einstein put it, "If we knew what we were doing, would it be research?"',
+        "We measured two things:\n\nthe speed of the dust;\n\nits size",
+    ]

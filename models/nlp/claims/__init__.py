@@ -37,7 +37,7 @@ from models.nlp.claims.settle import settle_draft, trimmed_chars, unique, withou
 from models.nlp.claims.sources import Mention, describe_source, source_head, source_range
 from models.nlp.claims.verbs import verb_drafts
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 CLAIMS_ORIGIN = f"rules:claims@{RULES_VERSION}"
 
 __all__ = [
@@ -93,9 +93,13 @@ def _claim(ctx: Context, draft: Draft, doc_id: int, history: list[Mention]) -> C
         claim_kind=draft.claim_kind,
     )
     if draft.source is None:
-        if draft.speaker is not None:
-            return replace(claim, source_text=draft.speaker[0], source_kind=draft.speaker[1])
-        return claim
+        if draft.speaker is None:
+            return claim
+        claim = replace(claim, source_text=draft.speaker[0], source_kind=draft.speaker[1])
+        if draft.source_span is None:
+            return claim
+        start, end = trimmed_chars(ctx, draft.source_span)
+        return replace(claim, source_start=start, source_end=end)
     head = source_head(draft.source)
     title = draft.source if head.i != draft.source.i else None
     start, end = trimmed_chars(ctx, source_range(head, ctx.lex), balanced=True)

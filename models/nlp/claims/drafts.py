@@ -29,6 +29,7 @@ class Draft:
     kind: CueKind = CueKind.SPEECH
     claim_kind: ClaimKind = ClaimKind.STATEMENT
     speaker: tuple[str, SourceKind] | None = None  # who speaks when no source is in the text
+    source_span: Range | None = None  # the speaker's label ("Chomsky:"), with ``speaker``
 
 
 def covers(draft: Draft, i: int) -> bool:
