@@ -568,8 +568,11 @@ def test_calls_take_the_addressee_with_what_is_asked(nlp):
     assert claim.cue_kind == CueKind.CALL and part(text, claim, "content") == "to rebuild the bridge"
 
 
-def test_calling_someone_a_name_is_not_a_call(nlp):
-    assert claims_of(nlp, "Fans called him a hero.") == []
+def test_calling_someone_a_name_is_an_evaluation_not_a_call(nlp):
+    text = "Fans called him a hero."
+    claim = only_claim(nlp, text)
+    assert (part(text, claim, "content"), claim.cue_kind) == ("him a hero", CueKind.EVALUATION)
+    assert claims_of(nlp, "The chairman called a meeting for Friday.") == []
 
 
 def test_evaluation_with_its_complement(nlp):
@@ -739,3 +742,142 @@ def test_interview_answers_short_quoting_listing_and_prompts(nlp):
         'We do not know. As Einstein put it, "If we knew what we were doing, would it be research?"',
         "We measured two things:\n\nthe speed of the dust;\n\nits size",
     ]
+
+
+def test_question_and_answer_labels_leave_the_interviewee_as_speaker(nlp):
+    text = (
+        "Wikinews interviewed the novelist Sara Lind.\n\n"
+        "Q: Why did you leave the city?\n\n"
+        "A: I needed silence to write.\n\n"
+        "Q: Will you go back?\n\n"
+        "A: Only when the book is finished."
+    )
+    claims = claims_of(nlp, text)
+    assert [part(text, c, "content") for c in claims] == [
+        "I needed silence to write",
+        "Only when the book is finished",
+    ]
+    assert {(c.source_start, c.source_text, c.source_kind) for c in claims} == {(None, "Sara Lind", PERSON)}
+
+
+# --- Attribution without a verb, evaluations, attitudes, calls ---------------------------------
+
+
+def test_pull_quote_signed_by_its_speaker(nlp):
+    text = (
+        "NASA chose four museums for the shuttles.\n\n"
+        "This was a very difficult decision. In the end, these choices serve the public best. "
+        "Charles Bolden, NASA Administrator\n\n"
+        "The shuttles will be moved next year."
+    )
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.NO_VERB and claim.cue_start is None
+    assert part(text, claim, "content") == (
+        "This was a very difficult decision. In the end, these choices serve the public best"
+    )
+    assert (part(text, claim, "source"), claim.source_kind) == ("Charles Bolden", PERSON)
+
+
+def test_quotation_signed_after_a_dash_with_its_context(nlp):
+    text = (
+        '"Brains are the greater producer of wealth, not oil." — Peres, on whether oil wealth '
+        "will eclipse Israel.\n\nThe talks ended on Friday."
+    )
+    claim = only_claim(nlp, text)
+    assert_claim(
+        text, claim, "Brains are the greater producer of wealth, not oil", "—", "Peres", PERSON
+    )  # fmt: skip
+    assert claim.cue_kind == CueKind.NO_VERB
+
+
+def test_paragraph_announced_by_a_colon(nlp):
+    text = (
+        "In a statement to the broadcaster, the Church denied the allegations:\n\n"
+        "She was never forced to work in the engine room. They also claimed she was a volunteer."
+    )
+    announced = claim_with_cue(nlp, text, ":")
+    assert announced.cue_kind == CueKind.NO_VERB
+    assert part(text, announced, "content") == "She was never forced to work in the engine room"
+    assert part(text, announced, "source") == "the Church"
+    tweet = 'President Barack Obama tweeted using his account:\n\n"Cool clock, Ahmed. Inspire more kids."'
+    claim = claim_with_cue(nlp, tweet, "tweeted")
+    assert part(tweet, claim, "content") == "Cool clock, Ahmed. Inspire more kids"
+    assert claim.cue_kind == CueKind.SPEECH
+
+
+def test_headline_with_a_name_and_a_statement_around_a_colon(nlp):
+    text = "Keep your eyes peeled for cosmic debris: Andrew Westphal about Stardust\n\nSunday, May 28, 2006"
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "Keep your eyes peeled for cosmic debris", ":", "Andrew Westphal", PERSON)
+    quoted = 'Mayor Smith: "We will rebuild this town."'
+    claim = only_claim(nlp, quoted)
+    assert (part(quoted, claim, "content"), part(quoted, claim, "source")) == (
+        "We will rebuild this town",
+        "Smith",
+    )
+
+
+def test_a_caption_credit_is_not_a_headline(nlp):
+    text = "Aerogel slice removed with an ultrasonic blade, showing particle tracks. Image: NASA"
+    assert claims_of(nlp, text) == []
+
+
+def test_fronted_for_gives_a_persons_view(nlp):
+    text = "For Smith, the vote was a turning point."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "the vote was a turning point", "For", "Smith", PERSON)
+    assert claims_of(nlp, "For the first time, the vote was held online.") == []
+
+
+def test_attitudes_stated_by_adjectives(nlp):
+    text = "The Greek Orthodox Church is extremely critical of worshippers of the ancient deities."
+    claim = only_claim(nlp, text)
+    assert_claim(
+        text, claim, "worshippers of the ancient deities", "critical", "The Greek Orthodox Church",
+        ORGANISATION,
+    )  # fmt: skip
+    assert claim.cue_kind == CueKind.ATTITUDE
+    text = "The minister is confident that the deal will pass."
+    claim = only_claim(nlp, text)
+    assert (part(text, claim, "content"), claim.cue_kind) == ("the deal will pass", CueKind.ATTITUDE)
+    assert claims_of(nlp, '"I am confident that we will win," she said.')[0].cue_kind == CueKind.SPEECH
+
+
+def test_statement_issued_and_quoted_in_the_next_sentence(nlp):
+    text = (
+        "Senator John Cornyn issued a statement regarding the decision. "
+        '"Like many Texans, I am disappointed with this decision."'
+    )
+    claim = only_claim(nlp, text)
+    assert_claim(
+        text, claim, "Like many Texans, I am disappointed with this decision", "issued a statement",
+        "Senator John Cornyn", PERSON,
+    )  # fmt: skip
+
+
+def test_naming_is_an_evaluation_and_a_fronted_medium_is_no_call(nlp):
+    text = 'On Twitter, the mayor called the ruling "a disgrace".'
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.EVALUATION
+    assert part(text, claim, "content") == 'the ruling "a disgrace"'
+
+
+def test_evidence_whose_reported_subject_was_parsed_as_an_object(nlp):
+    text = "A new poll shows support for the mayor has fallen to 30 percent."
+    claim = only_claim(nlp, text)
+    assert claim.cue_kind == CueKind.EVIDENCE and claim.source_kind == DOCUMENT
+    assert part(text, claim, "content") == "support for the mayor has fallen to 30 percent"
+
+
+def test_prepositional_contents_and_speaking_out(nlp):
+    text = "In his speech, the president warned of a long recession."
+    claim = only_claim(nlp, text)
+    assert part(text, claim, "content") == "a long recession"
+    text = "Her mother had spoken out against Scientology on French television."
+    claim = only_claim(nlp, text)
+    assert (part(text, claim, "content"), claim.cue_kind) == ("Scientology", CueKind.EVALUATION)
+
+
+def test_that_said_and_generic_wanting_are_no_claims(nlp):
+    assert claims_of(nlp, "That said, we are quite different from Wikipedia.") == []
+    assert claims_of(nlp, "The trainer is open to schools that want to share space history.") == []

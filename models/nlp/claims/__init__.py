@@ -26,7 +26,13 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from models.annotation import Claim, Status
-from models.nlp.claims.attributions import adverb_drafts, attribution_drafts, responsibility_drafts
+from models.nlp.claims.attributions import (
+    adjective_drafts,
+    adverb_drafts,
+    attribution_drafts,
+    issued_drafts,
+    responsibility_drafts,
+)
 from models.nlp.claims.certainty import certainty_of, unconfirmed_sents
 from models.nlp.claims.context import Context, build_context
 from models.nlp.claims.drafts import Draft
@@ -35,6 +41,7 @@ from models.nlp.claims.lexicon import Lexicon, claim_matchers, load_lexicon
 from models.nlp.claims.quotations import content_chars, continued_quotes, find_quotations
 from models.nlp.claims.settle import settle_draft, trimmed_chars, unique, without_nested
 from models.nlp.claims.sources import Mention, describe_source, source_head, source_range
+from models.nlp.claims.verbless import verbless_drafts
 from models.nlp.claims.verbs import verb_drafts
 
 RULES_VERSION = "3"
@@ -57,7 +64,14 @@ def suggest_claims(doc: Doc, doc_id: int) -> list[Claim]:
     if not doc.has_annotation("DEP"):
         return []
     ctx = build_context(doc, load_lexicon())
-    found = [*responsibility_drafts(ctx), *attribution_drafts(ctx), *verb_drafts(ctx)]
+    found = [
+        *responsibility_drafts(ctx),
+        *attribution_drafts(ctx),
+        *verb_drafts(ctx),
+        *adjective_drafts(ctx),
+        *issued_drafts(ctx),
+        *verbless_drafts(ctx),
+    ]
     drafts = [d for d in (settle_draft(ctx, d) for d in unique(found)) if d is not None]
     drafts = without_nested(ctx, drafts)
     drafts += [d for d in (settle_draft(ctx, d) for d in adverb_drafts(ctx, drafts)) if d is not None]
@@ -80,7 +94,7 @@ def _claim(ctx: Context, draft: Draft, doc_id: int, history: list[Mention]) -> C
     content = content_chars(ctx, draft.content, split=draft.keeps_cue)
     if content[0] >= content[1]:
         return None
-    cue = trimmed_chars(ctx, draft.cue) if draft.cue else (None, None)
+    cue = _cue_chars(ctx, draft.cue) if draft.cue else (None, None)
     claim = Claim(
         doc_id=doc_id,
         content_start=content[0],
@@ -107,3 +121,13 @@ def _claim(ctx: Context, draft: Draft, doc_id: int, history: list[Mention]) -> C
         return claim
     kind, name = describe_source(ctx, draft, head, history, title)
     return replace(claim, source_start=start, source_end=end, source_kind=kind, source_text=name)
+
+
+def _cue_chars(ctx: Context, tokens: tuple[int, int]) -> tuple[int, int]:
+    """The cue's characters without edge punctuation, unless the cue is a punctuation
+    mark ("Name: ...")."""
+    start, end = trimmed_chars(ctx, tokens)
+    if start < end:
+        return start, end
+    first, last = ctx.doc[tokens[0]], ctx.doc[tokens[1] - 1]
+    return first.idx, last.idx + len(last)

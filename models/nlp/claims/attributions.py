@@ -1,6 +1,8 @@
 """Attributions without a reporting verb of their own: "according to X", passive
-responsibility claims ("the attack was claimed by X") and hearsay adverbs ("was
-reportedly diverted").
+responsibility claims ("the attack was claimed by X"), hearsay adverbs ("was
+reportedly diverted"), attitudes stated by an adjective ("is critical of X", "is
+confident that ..."), and a text put out by its source whose words follow ("issued a
+statement: '...'").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from models.nlp.claims.clauses import clause_end
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range, covers
 from models.nlp.claims.lexicon import Lexicon, claim_matchers
+from models.nlp.claims.quotations import whole_sentence
 from models.nlp.claims.syntax import RELATIVE, child_with, negated, subject_of
 
 if TYPE_CHECKING:
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
 
 
 _PREDICATIVE = frozenset({"acomp", "xcomp", "attr", "oprd"})
+# Sources that state no attitude of their own: the speaker inside a quotation, the reader.
+_NOT_SOURCES = frozenset({"i", "we", "you", "it", "that", "this", "there"})
 
 
 def responsibility_drafts(ctx: Context) -> Iterator[Draft]:
@@ -133,3 +138,61 @@ def _clause_start(ctx: Context, verb: Token) -> int:
 
 def _has_cue(token: Token, ctx: Context) -> bool:
     return any(cue.i in range(token.left_edge.i, token.right_edge.i + 1) for cue in ctx.cues)
+
+
+def adjective_drafts(ctx: Context) -> Iterator[Draft]:
+    """A source's attitude stated by a predicative adjective: "The Church is critical of
+    [X]", "The minister is confident [that ...]". The speaker's own words inside a
+    quotation are not reported attitudes."""
+    for adjective in ctx.attitude_adjectives:
+        source = subject_of(adjective.head)
+        if source is None or source.lower_ in _NOT_SOURCES or ctx.in_quote(adjective.i):
+            continue
+        content = _adjective_content(adjective, ctx.lex)
+        if content is not None:
+            cue = (adjective.i, adjective.i + 1)
+            yield Draft(
+                content, cue, source, adjective.i, denied=negated(adjective.head), kind=CueKind.ATTITUDE
+            )
+
+
+def _adjective_content(adjective: Token, lex: Lexicon) -> Range | None:
+    word = adjective.lower_
+    for child in adjective.children:
+        if child.dep_ == "ccomp" and word in lex.clause_adjectives:
+            return (child.left_edge.i, clause_end(child, lex))
+        if child.dep_ == "prep" and child.lower_ in lex.object_adjectives.get(word, ()):
+            target = child_with(child, "pobj", "pcomp")
+            if target is not None:
+                return (target.left_edge.i, target.right_edge.i + 1)
+    return None
+
+
+def issued_drafts(ctx: Context) -> Iterator[Draft]:
+    """A text put out by its source and quoted right after: 'X issued a statement: "..."'
+    or 'X released a letter. "..."' (the quotation a whole sentence of the same
+    paragraph). The verb and the text's noun are the cue."""
+    for verb in ctx.issuing:
+        text = child_with(verb, "dobj")
+        source = subject_of(verb)
+        if text is None or source is None or text.lower_ not in ctx.lex.issued or ctx.in_quote(verb.i):
+            continue
+        quote = _quote_after(ctx, text.right_edge.i + 1)
+        if quote is not None:
+            yield Draft(quote, (verb.i, text.i + 1), source, verb.i)
+
+
+def _quote_after(ctx: Context, i: int) -> Range | None:
+    """The quotation after token ``i``: after a colon in the same sentence, or making up
+    the next sentence of the same paragraph."""
+    doc = ctx.doc
+    sent = ctx.sents[ctx.sent_of[i - 1]]
+    for start, end in ctx.quotes:
+        if start < i or ctx.para_of[start] != ctx.para_of[i - 1]:
+            continue
+        between = doc[i:start]
+        if ctx.sent_of[start] == ctx.sent_of[i - 1]:
+            return (start, end) if any(t.text == ":" for t in between) and start - i <= 8 else None
+        next_sentence = ctx.sent_of[start] == ctx.sent_of[sent.end - 1] + 1
+        return (start, end) if next_sentence and whole_sentence(ctx, start, end) else None
+    return None

@@ -26,6 +26,8 @@ class Context:
     quote_partner: dict[int, int]  # character position of a quotation mark -> its partner's
     cues: list[Token]
     adverb_cues: list[Token]
+    attitude_adjectives: list[Token]  # "critical" in "is critical of"
+    issuing: list[Token]  # "issued" in "issued a statement"
     hedges: set[int]
     attributions: list[Span]  # "according to"
     no_verb_attributions: list[Span]  # "in the words of"
@@ -33,6 +35,8 @@ class Context:
     anonymous_sents: set[int]
     sent_of: list[int]
     para_of: list[int]
+    paragraphs: list[Range]  # token ranges of the non-empty paragraphs, white space left out
+    entities: list[Span]  # doc.ents, which spaCy builds anew on every access
     sents: list[Span]
 
     def in_quote(self, i: int) -> bool:
@@ -50,6 +54,7 @@ def build_context(doc: Doc, lex: Lexicon) -> Context:
         found.setdefault(doc.vocab.strings[label], []).append(doc[start:end])
     text = doc.text
     pairs = find_quotations(text)
+    para_of, paragraphs = _paragraphs(doc)
     return Context(
         doc=doc,
         text=text,
@@ -58,21 +63,36 @@ def build_context(doc: Doc, lex: Lexicon) -> Context:
         quote_partner={**dict(pairs), **{close: open_ for open_, close in pairs}},
         cues=[span[0] for span in found.get("CUE", ())],
         adverb_cues=[span[0] for span in found.get("ADVERB_CUE", ())],
+        attitude_adjectives=[span[0] for span in found.get("ATTITUDE_ADJ", ())],
+        issuing=[span[0] for span in found.get("ISSUED", ())],
         hedges={span.start for span in found.get("HEDGE", ())},
         attributions=found.get("ATTRIBUTION", []),
         no_verb_attributions=found.get("NO_VERB", []),
         unconfirmed=found.get("UNCONFIRMED", []),
         anonymous_sents={sent_of[span.start] for span in found.get("ANONYMITY", ())},
         sent_of=sent_of,
-        para_of=_paragraphs(doc),
+        para_of=para_of,
+        paragraphs=paragraphs,
+        entities=list(doc.ents),
         sents=sents,
     )
 
 
-def _paragraphs(doc: Doc) -> list[int]:
-    numbers, current = [], 0
+def _paragraphs(doc: Doc) -> tuple[list[int], list[Range]]:
+    """Each token's paragraph number, and the token ranges of the non-empty paragraphs
+    without white space."""
+    numbers: list[int] = []
+    ranges: list[Range] = []
+    current, start = 0, None
     for token in doc:
         numbers.append(current)
         if token.is_space and "\n" in token.text:
             current += 1
-    return numbers
+            if start is not None:
+                ranges.append((start, token.i))
+            start = None
+        elif start is None and not token.is_space:
+            start = token.i
+    if start is not None:
+        ranges.append((start, len(doc)))
+    return numbers, ranges

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from models.annotation import CueKind, SourceKind
 from models.nlp.claims.drafts import Draft, Range
+from models.nlp.claims.verbless import signed_quote
 
 if TYPE_CHECKING:
     from models.nlp.claims.context import Context
@@ -38,6 +39,7 @@ _CAPTION_MARKS = ("image:", "photo:", "file photo", "image :")
 # A speaker label: a short name, initials or "Q" before a colon at the start of a paragraph.
 _LABEL_WORDS = 4
 _INTERVIEWER_LABELS = frozenset({"q", "wikinews", "wn", "interviewer", "question"})
+_ANSWER_LABELS = frozenset({"a", "answer"})
 _ADDRESSED = frozenset({"us", "me"})  # "Talk us through ...", "Tell me about ..."
 
 
@@ -48,26 +50,10 @@ class _Paragraph:
     label: Range | None  # the speaker label's tokens, colon excluded
 
 
-def paragraph_ranges(ctx: Context) -> list[Range]:
-    """Token ranges of the non-empty paragraphs, white space left out."""
-    ranges: list[Range] = []
-    start = None
-    for token in ctx.doc:
-        if token.is_space and "\n" in token.text:
-            if start is not None:
-                ranges.append((start, token.i))
-            start = None
-        elif start is None and not token.is_space:
-            start = token.i
-    if start is not None:
-        ranges.append((start, len(ctx.doc)))
-    return ranges
-
-
 def interview_drafts(ctx: Context) -> tuple[list[Draft], list[Range]]:
     """The answers of a transcript, one draft each, and its question paragraphs;
     nothing when the document is not a transcript."""
-    paragraphs = [_paragraph(ctx, p) for p in paragraph_ranges(ctx)]
+    paragraphs = [_paragraph(ctx, p) for p in ctx.paragraphs]
     interviewer = _interviewer_labels(ctx, paragraphs)
     questions = [_is_question(ctx, p, interviewer) for p in paragraphs]
     if not any(questions):
@@ -93,7 +79,7 @@ def _turns(
     current: list[_Paragraph] = []
     for number in range(first + 1, len(paragraphs)):
         paragraph = paragraphs[number]
-        if questions[number] or _is_note(paragraph):
+        if questions[number] or _is_note(ctx, paragraph):
             current = _closed(turns, current)
         elif current and _continues(current[-1], paragraph):
             current.append(paragraph)
@@ -118,15 +104,21 @@ def _answer(ctx: Context, turn: list[_Paragraph], speaker: tuple[str, SourceKind
     if label is None:
         return Draft(content, None, None, content[0], kind=CueKind.INTERVIEW, speaker=speaker)
     name = ctx.doc[label[0] : label[1]].text
+    if name.lower() in _ANSWER_LABELS:  # "A: ...": the interviewee, unnamed here
+        return Draft(content, None, None, content[0], kind=CueKind.INTERVIEW, speaker=speaker)
     if not set(name.split()) <= set(speaker[0].split()):
         speaker = (name, SourceKind.NAMED_PERSON)  # another speaker than the one introduced
     return Draft(content, None, None, content[0], kind=CueKind.INTERVIEW, speaker=speaker, source_span=label)
 
 
 def _paragraph(ctx: Context, tokens: Range) -> _Paragraph:
-    doc = ctx.doc
-    text = ctx.text[doc[tokens[0]].idx : doc[tokens[1] - 1].idx + len(doc[tokens[1] - 1])]
+    text = ctx.text[ctx.doc[tokens[0]].idx : _end_char(ctx, tokens)]
     return _Paragraph(tokens, text, _label(ctx, tokens))
+
+
+def _end_char(ctx: Context, tokens: Range) -> int:
+    last = ctx.doc[tokens[1] - 1]
+    return last.idx + len(last)
 
 
 def _label(ctx: Context, tokens: Range) -> Range | None:
@@ -206,19 +198,22 @@ def _is_prompt(ctx: Context, paragraph: _Paragraph) -> bool:
     )
 
 
-def _is_note(paragraph: _Paragraph) -> bool:
-    """A picture's caption or a bracketed editor's note."""
+def _is_note(ctx: Context, paragraph: _Paragraph) -> bool:
+    """A picture's caption, a bracketed editor's note, or a pull quote signed by its
+    speaker."""
     text = paragraph.text
-    return any(mark in text.lower() for mark in _CAPTION_MARKS) or _is_bracketed(text)
+    if any(mark in text.lower() for mark in _CAPTION_MARKS) or _is_bracketed(text):
+        return True
+    return signed_quote(ctx, paragraph.tokens) is not None
 
 
 def _is_answer(ctx: Context, paragraph: _Paragraph, after_question: bool) -> bool:
-    """Speech, not a heading: a paragraph with a verb and final punctuation. Right after
-    a question a paragraph with no verb answers it ("Yes.", a list of names), and one
-    with a verb but no final punctuation (a colon announcing a list) too."""
+    """Speech, not a heading: a paragraph with a verb and final punctuation or a colon
+    announcing what follows. Right after a question a paragraph with no verb answers it
+    ("Yes.", a list of names)."""
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in ctx.doc[paragraph.tokens[0] : paragraph.tokens[1]])
     if paragraph.text[-1] not in _CLOSING:
-        return has_verb and after_question
+        return has_verb and paragraph.text.endswith(":")
     return has_verb or after_question
 
 
@@ -235,12 +230,22 @@ def _continues(previous: _Paragraph, paragraph: _Paragraph) -> bool:
 
 
 def _interviewee(ctx: Context, first_question: int) -> tuple[str, SourceKind]:
-    """The first person named before the first question; without one, the interviewee
-    is not named (a group: "the owners of a dungeon")."""
-    named = next((e for e in ctx.doc.ents if e.label_ == "PERSON" and e.end <= first_question), None)
-    if named is None:
+    """The first person named before the first question; when nothing but headings
+    comes before it (no introduction), the person the document names most (by surname:
+    captions say "Hill at the forum"); else the interviewee is not named (a group: "the
+    owners of a dungeon")."""
+    people = [e for e in ctx.entities if e.label_ == "PERSON"]
+    named = next((e for e in people if e.end <= first_question), None)
+    if named is not None:
+        return named.text, SourceKind.NAMED_PERSON
+    introduced = any(
+        ctx.text[_end_char(ctx, p) - 1] in _CLOSING for p in ctx.paragraphs if p[1] <= first_question
+    )
+    surnames = Counter(e[-1].text for e in people)
+    if introduced or not surnames:
         return "", SourceKind.ANONYMOUS_OFFICIAL
-    return named.text, SourceKind.NAMED_PERSON
+    surname, _ = surnames.most_common(1)[0]
+    return max((e.text for e in people if e[-1].text == surname), key=len), SourceKind.NAMED_PERSON
 
 
 def within_answers(ctx: Context, drafts: list[Draft]) -> list[Draft]:

@@ -31,7 +31,12 @@ class Lexicon:
     reporting: frozenset[str]  # every reporting verb, of every cue kind
     kind_of: dict[str, CueKind]  # verbs of a cue kind other than speech
     nominal: frozenset[str]
+    issuing: frozenset[str]  # "issued [a statement]: '...'"
+    issued: frozenset[str]
+    clause_adjectives: frozenset[str]  # "is confident that ..."
+    object_adjectives: dict[str, frozenset[str]]  # "is critical of X": adjective -> prepositions
     particle: dict[str, str]
+    prepositional: dict[str, frozenset[str]]  # verb -> prepositions whose object is content
     document_only: frozenset[str]
     clause_also: frozenset[str]
     call_particles: dict[str, frozenset[str]]
@@ -60,6 +65,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     verbs, phrases, sources = data["verbs"], data["phrases"], data["sources"]
+    adjectives = data["adjectives"]
     words = {
         key: frozenset(value)
         for key, value in {**verbs, **phrases, **sources}.items()
@@ -77,7 +83,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         reporting=words["reporting"] | frozenset(kind_of),
         kind_of=kind_of,
         nominal=words["nominal"],
+        issuing=words["issuing"],
+        issued=words["issued"],
+        clause_adjectives=frozenset(adjectives["clause"]),
+        object_adjectives={word: frozenset(preps) for word, preps in adjectives["object"].items()},
         particle=dict(verbs.get("particle", {})),
+        prepositional={verb: frozenset(preps) for verb, preps in verbs["prepositional"].items()},
         document_only=words["document_only"],
         clause_also=words["clause_also"],
         call_particles={verb: frozenset(words) for verb, words in verbs["call_particles"].items()},
@@ -103,7 +114,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 
 @dataclass(frozen=True)
 class ClaimMatchers:
-    """Reporting verbs, hedges and adverb cues (``Matcher``), cue phrases
+    """Reporting verbs, hedges, adverb cues, attitude adjectives and verbs that put out
+    a text (``Matcher``), cue phrases
     (``PhraseMatcher``) and passive responsibility claims (``DependencyMatcher``)."""
 
     tokens: Matcher
@@ -137,6 +149,9 @@ def _build_matchers(vocab: Vocab, lex: Lexicon) -> ClaimMatchers:
     tokens.add("CUE", [[{"LEMMA": {"IN": sorted(lex.reporting)}, "POS": "VERB"}]])
     tokens.add("HEDGE", [[{"LOWER": {"IN": sorted(lex.hedges)}}]])
     tokens.add("ADVERB_CUE", [[{"LOWER": {"IN": sorted(lex.adverb_cues)}, "DEP": "advmod"}]])
+    adjectives = sorted(lex.clause_adjectives | set(lex.object_adjectives))
+    tokens.add("ATTITUDE_ADJ", [[{"LOWER": {"IN": adjectives}, "DEP": "acomp"}]])
+    tokens.add("ISSUED", [[{"LEMMA": {"IN": sorted(lex.issuing)}, "POS": "VERB"}]])
     phrases = PhraseMatcher(vocab, attr="LOWER")
     for key, items in (
         ("ATTRIBUTION", lex.attribution),

@@ -78,7 +78,7 @@ def continued_quotes(ctx: Context, drafts: list[Draft]) -> Iterator[Draft]:
     for start, end in ctx.quotes:
         sent = ctx.sent_of[start]
         previous = last_in.get(sent - 1)
-        if previous is None or not _whole_sentence(ctx, start, end) or any(covers(d, start) for d in drafts):
+        if previous is None or not whole_sentence(ctx, start, end) or any(covers(d, start) for d in drafts):
             continue
         same_paragraph = ctx.para_of[start] == ctx.para_of[previous.anchor]
         if same_paragraph or (_whole_paragraph(ctx, start, end) and _is_quoted(ctx, previous)):
@@ -102,7 +102,7 @@ def _is_quoted(ctx: Context, draft: Draft) -> bool:
     )
 
 
-def _whole_sentence(ctx: Context, start: int, end: int) -> bool:
+def whole_sentence(ctx: Context, start: int, end: int) -> bool:
     sent = ctx.sents[ctx.sent_of[start]]
     before = ctx.doc[sent.start : start]
     after = ctx.doc[end : sent.end]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Span
+
 from models.annotation import SourceKind
 from models.nlp.claims.clauses import without_medium
 from models.nlp.claims.context import Context
@@ -15,7 +17,7 @@ from models.nlp.claims.lexicon import Lexicon
 from models.nlp.claims.syntax import after_comma, child_with, is_plural
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Token
 
 
 _PERSON_ENTS = frozenset({"PERSON"})
@@ -140,12 +142,15 @@ def _earlier_mention(head: Token, lex: Lexicon) -> SourceKind | None:
     """The kind an earlier mention of the same name made clear: "Delorme" after
     "Jean-Marc Delorme" (a person), "Swedavia" after "airport operator Swedavia"."""
     doc = head.doc
-    for entity in doc.ents:
-        if entity.end <= head.i and entity.label_ in _PERSON_ENTS and len(entity) > 1:
-            if head.text in (t.text for t in entity):
+    same = (doc.to_array("ORTH")[: head.i] == head.orth).nonzero()[0]
+    earlier = [doc[int(i)] for i in same]
+    for token in earlier:
+        if token.ent_type_ in _PERSON_ENTS:
+            entity = _entity_of(token)
+            if entity is not None and entity.end <= head.i and len(entity) > 1:
                 return SourceKind.NAMED_PERSON
-    for token in doc[: head.i]:
-        if token.text == head.text and token.pos_ == "PROPN":
+    for token in earlier:
+        if token.pos_ == "PROPN":
             titles = {t.lemma_.lower() for t in _titles(token)}
             if titles & lex.organisation:
                 return SourceKind.NAMED_ORGANISATION
@@ -173,9 +178,16 @@ def _person_kind(head: Token, lex: Lexicon) -> SourceKind:
 
 
 def _entity_of(token: Token) -> Span | None:
+    """The entity ``token`` is part of, read from the IOB tags (``doc.ents`` builds
+    every entity's span anew on each access)."""
     if not token.ent_type_:
         return None
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
 
 
 def _name_of(head: Token, text: str) -> str:

@@ -40,6 +40,7 @@ _QUESTION_MARKS = frozenset({"whether", "if"})
 _SPLITTING_PUNCT = frozenset({",", "—", "–", '"', "“", "‘", "«"})
 _ADDRESSEE = frozenset({"you"})
 _FIRST_PERSON = frozenset({"i", "we"})
+_DEMONSTRATIVE = frozenset({"that", "this"})
 _INTENT_KINDS = frozenset({CueKind.ATTITUDE, CueKind.CALL, CueKind.QUESTION})
 # Prepositions after an object that belong to the content: "accused [X of Y]",
 # "characterised [X as Y]", "rates [X among Y]".
@@ -113,11 +114,20 @@ def verb_drafts(ctx: Context) -> Iterator[Draft]:
 
 def _states(kind: CueKind, verb: Token, source: Token | None) -> bool:
     """Whether a source states something: not the reader or interviewer addressed ("do
-    you think"), and an attitude only as a source's stated position, not the speaker's
-    own musing inside a quotation ("I think")."""
+    you think"), not the idiom "that said", and an attitude only as a source's stated
+    position, not the speaker's own musing inside a quotation ("I think") nor what
+    describes a class ("people who want ...")."""
     if source is not None and source.lower_ in _ADDRESSEE:
         return False
+    if source is not None and source.lower_ in _DEMONSTRATIVE and source.i == verb.i - 1:
+        after = verb.i + 1 < len(verb.doc) and verb.nbor().text == ","
+        if after:
+            return False  # "That said, ..."
     if kind == CueKind.ATTITUDE:
+        # "schools that want to share ..." describes a class of schools
+        head = verb.head
+        if verb.dep_ == "relcl" and head.tag_ in ("NNS", "NNPS") and child_with(head, "det") is None:
+            return False
         return source is None or source.lower_ not in _FIRST_PERSON
     return True
 
@@ -128,6 +138,8 @@ def _kinds(verb: Token, source: Token | None, lex: Lexicon) -> tuple[CueKind, Cl
     ("claimed responsibility for")."""
     lemma = verb.lemma_.lower()
     obj = child_with(verb, "dobj")
+    if lemma in lex.call_particles and _naming(verb) is not None:
+        return CueKind.EVALUATION, ClaimKind.STATEMENT  # "called the ruling a disgrace"
     if lemma in lex.responsibility and obj is not None and obj.lower_ in lex.responsibility_objects:
         return CueKind.RESPONSIBILITY, ClaimKind.RESPONSIBILITY
     if lex.kind_of.get(lemma) == CueKind.QUESTION and child_with(verb, "xcomp") is not None:
@@ -147,10 +159,12 @@ def _reports_speech(verb: Token, lex: Lexicon) -> bool:
         return False
     if lex.kind_of.get(lemma) in _INTENT_KINDS and _passive_complement(verb):
         return False  # "is believed to have fled" (a hedge), "asked not to be named"
-    if lemma in lex.call_particles and not any(
-        c.dep_ in ("prep", "prt") and c.lower_ in lex.call_particles[lemma] for c in verb.children
+    if (
+        lemma in lex.call_particles
+        and _naming(verb) is None
+        and not any(_call_particle(verb, c, lex.call_particles[lemma]) for c in verb.children)
     ):
-        return False  # "called him a liar"
+        return False  # "called a meeting", "called at noon"
     if lemma in lex.document_only:
         source = _source_of(verb, lex)
         if lemma in lex.clause_also and child_with(verb, "ccomp") is not None:
@@ -180,7 +194,7 @@ def _contents_of(verb: Token, ctx: Context) -> list[Range]:
     quoted = _quoted_content(verb, ctx)
     if quoted is not None and quoted[0] < verb.i < quoted[1]:
         return [quoted]  # a quotation split by its cue
-    called = _called_content(verb, lex)
+    called = _called_content(verb, lex) or _naming(verb) or _object_as_subject(verb, lex)
     if called is not None:
         return [called]
     clause = _complement(verb, lex)
@@ -196,7 +210,7 @@ def _contents_of(verb: Token, ctx: Context) -> list[Range]:
         if clause.dep_ == "xcomp" and addressee is not None and addressee.i < clause.i:
             contents[0] = (addressee.left_edge.i, contents[0][1])  # "urged [X to Y]"
         return contents
-    found = _governing_content(verb, ctx.lex) or _nominal_content(verb, ctx.lex)
+    found = _governing_content(verb, lex) or _nominal_content(verb, lex) or _prepositional_content(verb, lex)
     found = found or quoted or _that_clause_misparsed(verb)
     return [found] if found else []
 
@@ -217,13 +231,43 @@ def _that_clause_misparsed(verb: Token) -> Range | None:
     return (verb.i + 2, sent.end)
 
 
+def _naming(verb: Token) -> Range | None:
+    """An object and what the verb names it: "called [the ruling a disgrace]"."""
+    obj, name = child_with(verb, "dobj"), child_with(verb, "oprd")
+    if obj is None or name is None or name.i < obj.i:
+        return None
+    return (obj.left_edge.i, name.right_edge.i + 1)
+
+
+def _object_as_subject(verb: Token, lex: Lexicon) -> Range | None:
+    """ "A new poll shows support has fallen", parsed with the reporting clause under
+    the reported one and the reported subject as the verb's object: the content runs
+    from the object to the end of the clause that lacks its subject."""
+    head, obj = verb.head, child_with(verb, "dobj")
+    if verb.dep_ != "ccomp" or head.i < verb.i or obj is None or head.left_edge.i != verb.left_edge.i:
+        return None
+    if subject_of(head) is not None or child_with(head, "nsubjpass", "expl") is not None:
+        return None
+    if not any(c.dep_ in ("aux", "auxpass") for c in head.children) and head.tag_ not in FINITE:
+        return None
+    return (obj.left_edge.i, clause_end(head, lex))
+
+
+def _call_particle(verb: Token, child: Token, particles: frozenset[str]) -> bool:
+    """ "on"/"for" right after the verb or its adverbs ("called again for"), not a
+    phrase further on ("called a meeting for Friday")."""
+    if child.dep_ not in ("prep", "prt") or child.lower_ not in particles or child.i < verb.i:
+        return False
+    return all(t.pos_ == "ADV" for t in verb.doc[verb.i + 1 : child.i])
+
+
 def _called_content(verb: Token, lex: Lexicon) -> Range | None:
     """What a call asks for: "called on [X to Y]", "called for [X]"."""
     particles = lex.call_particles.get(verb.lemma_.lower())
     if particles is None:
         return None
     for child in verb.children:
-        if child.lower_ not in particles:
+        if not _call_particle(verb, child, particles):
             continue
         target = child_with(child, "pobj") if child.dep_ == "prep" else child_with(verb, "dobj")
         if target is None:
@@ -327,6 +371,17 @@ def _nominal_content(verb: Token, lex: Lexicon) -> Range | None:
         if prep.dep_ == "prep" and prep.i > obj.i and prep.lower_ in _OBJECT_PREPOSITIONS:
             end = max(end, prep.right_edge.i + 1)
     return (obj.left_edge.i, end)
+
+
+def _prepositional_content(verb: Token, lex: Lexicon) -> Range | None:
+    """The object of a preposition as content: "warned [of hard times]"'s "hard times",
+    "spoke out against [the war]"."""
+    prepositions = lex.prepositional.get(verb.lemma_.lower(), ())
+    for prep in verb.rights:
+        target = child_with(prep, "pobj", "pcomp") if prep.dep_ == "prep" else None
+        if target is not None and prep.lower_ in prepositions:
+            return (target.left_edge.i, target.right_edge.i + 1)
+    return None
 
 
 def _quoted_content(verb: Token, ctx: Context) -> Range | None:
