@@ -163,6 +163,10 @@ class CorpusWorkflow(QObject):
         self.done_label.setObjectName("doneCount")
         self.suggestions_label = QLabel()
         self.suggestions_label.setObjectName("suggestionsLeft")
+        # Fixed size: a new count then repaints the label only. A label that may change
+        # size makes every review key lay out the status bar and repaint the side panels.
+        room = self.suggestions_label.fontMetrics().horizontalAdvance("Suggestions left: 000,000")
+        self.suggestions_label.setFixedSize(room, self.suggestions_label.sizeHint().height())
         self.model_label = QLabel()
         self.model_label.setObjectName("modelName")
         self.model_label.hide()

@@ -131,6 +131,7 @@ class EntityPanel(QWidget):
         layout.addWidget(self.counts)
         self.status_filter.currentTextChanged.connect(self._filter)
         self.label_filter.currentTextChanged.connect(self._filter)
+        self._following = False  # select_span is moving the current row
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.delete_pressed.connect(self._delete_current)
         for signal in (
@@ -161,8 +162,9 @@ class EntityPanel(QWidget):
             self.label_filter.addItem(label)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        # A row that disappears (deleted, filtered out) is not a choice of the user's.
-        if current.isValid():
+        # A row that disappears (deleted, filtered out) is not a choice of the user's,
+        # nor is a row made current to follow a selection made elsewhere.
+        if current.isValid() and not self._following:
             self.span_activated.emit(current.data(SPAN_ID_ROLE))
 
     def _delete_current(self) -> None:
@@ -175,16 +177,16 @@ class EntityPanel(QWidget):
         return current.data(SPAN_ID_ROLE) if current.isValid() else None
 
     def select_span(self, span_id: int | None) -> None:
-        """Follow a selection made elsewhere without announcing it back."""
+        """Follow a selection made elsewhere without announcing it back. The selection
+        model's signals stay on, so the table repaints only the rows that change."""
         if span_id is not None and span_id == self.current_span_id():
             return
         selection = self.table.selectionModel()
-        selection.blockSignals(True)
+        self._following = True
         try:
             row = self.model.row_of(span_id) if span_id is not None else None
             if row is None:
-                self.table.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+                selection.clear()
                 return
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():
@@ -195,5 +197,4 @@ class EntityPanel(QWidget):
                 self.table.scrollTo(index)
                 self.table.horizontalScrollBar().setValue(0)  # keep the text column in view
         finally:
-            selection.blockSignals(False)
-        self.table.viewport().update()
+            self._following = False
