@@ -86,13 +86,12 @@ class TextView(QPlainTextEdit):
         shown = display_text(text)  # long paragraphs in blocks of LONG_BLOCK at most
         self.offsets = OffsetMap(text)
         self.index = SpanIndex(shown, self.offsets)
-        for span in spans:
-            self.index.add(span)
-        # The highlighter stays attached: setPlainText formats the first blocks at once
-        # from the index (setDocument would defer it to the event loop); the others are
-        # formatted as they come near the screen (format_visible).
-        self.highlighter.reset(self.index, range(_FIRST_BLOCKS))
+        self.index.add_all(spans)
+        # The first blocks are formatted before the text is first painted; the others as
+        # they come near the screen (format_visible).
+        self.highlighter.reset(self.index, range(0))
         self.setPlainText(shown)
+        self.highlighter.format_blocks(range(_FIRST_BLOCKS))
         self.format_visible()
 
     def format_visible(self) -> None:

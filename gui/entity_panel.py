@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QRegularExpression,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.keys import RESIZE_ACTIONS, review_action
-from gui.span_model import SPAN_ID_ROLE, LabelDelegate, SpanTableModel
+from gui.span_model import FILTER_ROLE, SPAN_ID_ROLE, LabelDelegate, SpanTableModel
 from models.annotation import Status
 from models.labels import LabelSet
 
@@ -26,21 +33,23 @@ ALL = "All"
 
 
 class SpanFilterProxy(QSortFilterProxyModel):
+    """Rows of one status and/or label. Qt filters on the model's ``FILTER_ROLE`` by a
+    pattern: with no filter set it accepts every row without asking the model (a
+    ``filterAcceptsRow`` in Python was called for each of 50,000 rows when a long
+    article opened)."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.status: str | None = None
-        self.label: str | None = None
+        self.setFilterRole(FILTER_ROLE)
 
     def set_filters(self, status: str | None, label: str | None) -> None:
-        self.beginFilterChange()
-        self.status, self.label = status, label
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
-        span = self.sourceModel().record_at(row)
-        return (self.status is None or span.status.value == self.status) and (
-            self.label is None or span.label == self.label
-        )
+        if status is None and label is None:
+            pattern = ""
+        else:
+            status_part = "[^\t]*" if status is None else QRegularExpression.escape(status)
+            label_part = ".*" if label is None else QRegularExpression.escape(label)
+            pattern = f"^{status_part}\t{label_part}$"
+        self.setFilterRegularExpression(QRegularExpression(pattern))
 
 
 class SpanTableView(QTableView):

@@ -1,4 +1,4 @@
-"""Span highlighting: a QSyntaxHighlighter that formats each block from a per-block index.
+"""Span highlighting: formats for the blocks near the screen, each from a per-block index.
 
 Adding or removing a span re-formats only the blocks it touches (never every span), which
 keeps one edit in a 1 MB article to a few milliseconds (benchmarks/article_view.py).
@@ -10,8 +10,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from gui.offsets import BLOCK_BREAK, OffsetMap
 from models.annotation import Span, Status
@@ -72,6 +72,17 @@ class SpanIndex:
             self.by_block[number][span.id] = span
         return blocks
 
+    def add_all(self, spans: Iterable[Span]) -> None:
+        """``add`` for every span of a document being shown, without a call per span
+        (50,000 in a long article)."""
+        starts, by_block, index = self.block_starts, self.by_block, self.spans
+        for span in spans:
+            index[span.id] = span
+            first = bisect_right(starts, span.start) - 1
+            last = bisect_right(starts, max(span.start, span.end - 1)) - 1
+            for number in range(first, last + 1):
+                by_block[number][span.id] = span
+
     def remove(self, span_id: int) -> range:
         span = self.spans.pop(span_id, None)
         if span is None:
@@ -99,13 +110,20 @@ def _start(span: Span) -> int:
     return span.start
 
 
-class SpanHighlighter(QSyntaxHighlighter):
+class SpanHighlighter(QObject):
     """Accepted spans are filled with their label's colour; suggestions are hatched with
     a dashed underline; where spans overlap, the shortest is filled and the others show
-    as an underline in their colour. Rejected spans are not drawn."""
+    as an underline in their colour. Rejected spans are not drawn.
+
+    It works as a ``QSyntaxHighlighter`` does (``highlightBlock`` calls ``setFormat``;
+    the formats go to the block's layout) but only for the blocks it is asked to format:
+    a ``QSyntaxHighlighter`` is called back for every block of a new text, twice (63,000
+    calls into Python for a 5 MB article, about 0.4 s), even for blocks far off screen.
+    The text is read-only, so nothing else ever needs formatting again."""
 
     def __init__(self, labels: LabelSet, document: QTextDocument | None = None) -> None:
         super().__init__(document)
+        self._document = document
         self.labels = labels
         self.index: SpanIndex | None = None
         self._formats: dict[tuple[str, str, bool], QTextCharFormat] = {}
@@ -113,9 +131,18 @@ class SpanHighlighter(QSyntaxHighlighter):
         # not all at once: formatting the 12,000 blocks of a 5 MB article took seconds.
         self.due: range = range(0)  # block numbers to format now
         self.formatted: set[int] = set()  # block numbers formatted since reset
+        self._block = QTextBlock()  # the block being formatted
+        self._ranges: list[QTextLayout.FormatRange] = []  # its formats so far
+
+    def document(self) -> QTextDocument | None:
+        return self._document
+
+    def currentBlock(self) -> QTextBlock:  # noqa: N802 (as QSyntaxHighlighter names it)
+        """The block ``highlightBlock`` is formatting."""
+        return self._block
 
     def reset(self, index: SpanIndex, due: range) -> None:
-        """A new document's spans; the blocks of ``due`` are formatted as the text is set."""
+        """A new document's spans; the blocks of ``due`` are the first to format."""
         self.index = index
         self.due = due
         self.formatted = set()
@@ -123,13 +150,8 @@ class SpanHighlighter(QSyntaxHighlighter):
     def block_due(self) -> bool:
         """Whether the block being highlighted is formatted now: it is near the screen, or
         was formatted before and must stay right. Subclasses that add formats ask too."""
-        number = self.currentBlock().blockNumber()
-        if number in self.formatted:
-            return True
-        if number in self.due:
-            self.formatted.add(number)
-            return True
-        return False
+        number = self._block.blockNumber()
+        return number in self.formatted or number in self.due
 
     def format_blocks(self, due: range) -> None:
         """Format the blocks of ``due`` that are not formatted yet."""
@@ -137,15 +159,45 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.refresh_blocks([number for number in due if number not in self.formatted])
 
     def refresh_blocks(self, blocks: Iterable[int]) -> None:
-        document = self.document()
+        """Format these blocks again if they are formatted or due (the others are
+        formatted from the index when they come near the screen)."""
+        document = self._document
         if document is None:
             return
         for number in blocks:
             if number not in self.formatted and number not in self.due:
-                continue  # formatted from the index when it comes near the screen
+                continue
             block = document.findBlockByNumber(number)
             if block.isValid():
+                self.formatted.add(number)
                 self.rehighlightBlock(block)
+
+    def rehighlight(self) -> None:
+        """Format every formatted block again (new colours, tags shown or hidden)."""
+        self.refresh_blocks(sorted(self.formatted))
+
+    def rehighlightBlock(self, block: QTextBlock) -> None:  # noqa: N802 (as QSyntaxHighlighter)
+        """Give ``block``'s layout the formats ``highlightBlock`` sets, and have the
+        document lay it out again."""
+        self._block, self._ranges = block, []
+        try:
+            self.highlightBlock(block.text())
+            ranges = self._ranges
+        finally:
+            self._block, self._ranges = QTextBlock(), []
+        layout = block.layout()
+        if not ranges and not layout.formats():
+            return  # nothing to draw before or after: no layout pass
+        layout.setFormats(ranges)
+        self._document.markContentsDirty(block.position(), block.length())
+
+    def setFormat(self, start: int, count: int, fmt: QTextCharFormat) -> None:  # noqa: N802
+        """Format ``count`` positions of the current block from ``start`` (block
+        positions; the ranges a pass sets never overlap)."""
+        if count > 0:
+            format_range = QTextLayout.FormatRange()
+            format_range.start, format_range.length, format_range.format = start, count, fmt
+            self._ranges.append(format_range)
 
     def _format(self, label: str, status: Status, overlapped_by: str | None) -> QTextCharFormat:
         key = (label, status.value, overlapped_by or "")
@@ -166,7 +218,7 @@ class SpanHighlighter(QSyntaxHighlighter):
             self._formats[key] = fmt
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (as QSyntaxHighlighter names it)
         index = self.index
         if index is None or not text or not self.block_due():
             return

@@ -261,9 +261,7 @@ class MainWindow(QMainWindow):
         self.entity_panel.model.reset(spans)
         if self.session.document is not None:
             text = self.article.text
-            if text.index.spans.keys() != {s.id for s in spans} or any(
-                text.index.spans.get(s.id) != s for s in spans
-            ):
+            if text.index.spans != {s.id: s for s in spans}:  # the same objects: quick
                 self._refresh_text_spans(spans)
 
     def _refresh_text_spans(self, spans: list[Span]) -> None:

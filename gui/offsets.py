@@ -20,10 +20,13 @@ import re
 from bisect import bisect_left
 
 # Characters that are one code point but not one Qt position: astral ones take two,
-# a leading U+FEFF and the \r of \r\n take none.
-_UNEVEN = re.compile("[\U00010000-\U0010ffff]|\\A\ufeff|\r(?=\n)")
-# QTextDocument starts a new block after each of these (\r\n is one break).
-BLOCK_BREAK = re.compile("\r\n|[\n\r\u2029\ufdd0\ufdd1]")
+# a leading U+FEFF and the \r of \r\n take none. The pattern finds the candidates (a
+# pattern that starts with a character set is scanned for fast: 0.06 s instead of 0.4 s
+# over 5 MB); ``_uneven_shift`` keeps those that are uneven.
+_UNEVEN = re.compile("[\U00010000-\U0010ffff\r\ufeff]")
+# QTextDocument starts a new block after each of these (\r\n is one break). Every
+# alternative starts with one character, again for the fast scan.
+BLOCK_BREAK = re.compile("\r\n?|\n|\u2029|\ufdd0|\ufdd1")
 
 
 class OffsetMap:
@@ -35,8 +38,10 @@ class OffsetMap:
         shift = [0]  # Qt position minus offset after the first k uneven characters
         if not text.isascii() or "\r" in text:
             for match in _UNEVEN.finditer(text):
-                starts.append(match.start())
-                shift.append(shift[-1] + (1 if match.group() > "\uffff" else -1))
+                step = _uneven_shift(text, match)
+                if step:
+                    starts.append(match.start())
+                    shift.append(shift[-1] + step)
         self._starts = starts
         self._shift = shift
         # Qt position of each uneven character
@@ -59,6 +64,17 @@ class OffsetMap:
         while k < len(qt_starts) and qt_starts[k] == position and shift[k + 1] < shift[k]:
             k += 1  # not kept by Qt: the position belongs to the character after it
         return position - shift[k]
+
+
+def _uneven_shift(text: str, match: re.Match) -> int:
+    """How a candidate of ``_UNEVEN`` shifts later Qt positions: +1 for an astral
+    character, -1 for a leading U+FEFF or the \\r of \\r\\n, 0 for any other."""
+    char = match.group()
+    if char > "\uffff":
+        return 1
+    if char == "\r":
+        return -1 if text.startswith("\n", match.end()) else 0
+    return -1 if match.start() == 0 else 0
 
 
 def _identity(position: int) -> int:

@@ -41,11 +41,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def reset(self, records: list[R]) -> None:
         self.beginResetModel()
         self._records = sorted(records, key=self.order)
-        self._keys = [self.order(r) for r in self._records]
+        self._keys = list(map(self.order, self._records))
         self._key_of = {r.id: key for r, key in zip(self._records, self._keys, strict=True)}
-        self.status_counts = Counter()
-        for record in self._records:
-            self._count(record, 1)
+        self._count_all(self._records)
         self.endResetModel()
 
     def add(self, record: R) -> None:
@@ -94,6 +92,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def _count(self, record: R, delta: int) -> None:
         """Keep per-record tallies (subclasses add their own) as rows come and go."""
         self.status_counts[record.status] += delta
+
+    def _count_all(self, records: list[R]) -> None:
+        """The tallies of ``_count`` for a new set of records, counted at once."""
+        self.status_counts = Counter(record.status for record in records)
 
     # -- lookups -----------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ def _key(span: Span) -> Key:
 
 class SuggestionOrder:
     def __init__(self, spans: Iterable[Span] = ()) -> None:
-        self._keys: list[Key] = sorted(_key(s) for s in spans if s.status == Status.SUGGESTED)
+        suggested = Status.SUGGESTED
+        self._keys: list[Key] = sorted((s.start, s.end, s.id or 0) for s in spans if s.status is suggested)
 
     def __len__(self) -> int:
         return len(self._keys)

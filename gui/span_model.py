@@ -15,6 +15,7 @@ from models.labels import LabelSet
 Index = QModelIndex | QPersistentModelIndex
 
 SPAN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # "status<TAB>label", what the panel filters on
 
 
 class SpanTableModel(RecordTableModel[Span]):
@@ -42,9 +43,9 @@ class SpanTableModel(RecordTableModel[Span]):
         super()._count(span, delta)
         self.label_counts[span.label] += delta
 
-    def reset(self, records: list[Span]) -> None:
-        self.label_counts = Counter()
-        super().reset(records)
+    def _count_all(self, records: list[Span]) -> None:
+        super()._count_all(records)
+        self.label_counts = Counter(span.label for span in records)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -67,6 +68,8 @@ class SpanTableModel(RecordTableModel[Span]):
             return status_style(span.status, role)
         if role == SPAN_ID_ROLE:
             return span.id
+        if role == FILTER_ROLE:
+            return f"{span.status.value}\t{span.label}"
         return None
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802

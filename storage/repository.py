@@ -57,6 +57,7 @@ _LIST_ORDER = {
     "annotator": ("annotator COLLATE NOCASE", "id"),
 }
 _DOCUMENT_SELECT = "SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.id = d.id"
+_STATUS = {status.value: status for status in Status}  # cheaper than Status(value) per row
 _HIT_OPEN, _HIT_CLOSE = "\ue000", "\ue001"  # private-use characters around search hits
 _ANNOTATOR_KEYS = ("documents_done", "spans_accepted", "spans_suggested", "spans_rejected",
                    "claims_accepted", "claims_suggested", "claims_rejected")  # fmt: skip
@@ -719,7 +720,7 @@ class Repository:
     def _span_from_tuple(row: tuple) -> Span:
         """``_span_from_row`` for a row of ``_SPAN_ORDER``."""
         doc_id, start, end, label, text, status, origin, annotator, span_id, created, updated = row
-        return Span(doc_id, start, end, label, text, Status(status), origin, annotator or "", span_id,
+        return Span(doc_id, start, end, label, text, _STATUS[status], origin, annotator or "", span_id,
                     created, updated)  # fmt: skip
 
     def restore_spans(self, doc_id: int, spans: Iterable[Span]) -> list[Span | AnnotationError]:
