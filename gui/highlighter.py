@@ -188,8 +188,21 @@ class SpanHighlighter(QObject):
         layout = block.layout()
         if not ranges and not layout.formats():
             return  # nothing to draw before or after: no layout pass
+        # Lay the block out again here. ``markContentsDirty``, as a QSyntaxHighlighter
+        # uses it, makes the plain-text layout repaint the whole view (and lay out the
+        # next block too); when the block keeps its height, Qt's own signal for one
+        # changed block repaints only the block.
+        document_layout = self._document.documentLayout()
+        laid_out = layout.lineCount() > 0
+        height = document_layout.blockBoundingRect(block).height() if laid_out else 0.0
         layout.setFormats(ranges)
-        self._document.markContentsDirty(block.position(), block.length())
+        if not laid_out:
+            return  # Qt lays it out with these formats when it shows it
+        layout.clearLayout()
+        if document_layout.blockBoundingRect(block).height() == height:  # laid out again
+            document_layout.updateBlock.emit(block)
+        else:  # the blocks below move (the line count and scroll bar are updated)
+            document_layout.requestUpdate()
 
     def setFormat(self, start: int, count: int, fmt: QTextCharFormat) -> None:  # noqa: N802
         """Format ``count`` positions of the current block from ``start`` (block
