@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
 )
@@ -39,10 +40,9 @@ from models.document import Document
 from models.labels import LabelSet
 
 _WINDOW_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
-# Blocks formatted when a text is set, and beyond the screen's edges as it scrolls: a
-# block is at least one line, so the first screen is always formatted before it is shown.
-_FIRST_BLOCKS = 80
+# Blocks formatted beyond the screen's edges, so that a short scroll finds them ready.
 _MARGIN_BLOCKS = 20
+_MARGIN_CHARS = 4_000
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
@@ -91,20 +91,26 @@ class TextView(QPlainTextEdit):
         # they come near the screen (format_visible).
         self.highlighter.reset(self.index, range(0))
         self.setPlainText(shown)
-        self.highlighter.format_blocks(range(_FIRST_BLOCKS))
         self.format_visible()
 
     def format_visible(self) -> None:
-        """Have the highlighter format the blocks on screen and a few on either side."""
+        """Have the highlighter format the blocks on screen and a few on either side (up
+        to ``_MARGIN_BLOCKS`` holding at most ``_MARGIN_CHARS`` code units: a text
+        without paragraphs is shown in blocks of 2,000)."""
         block = self.firstVisibleBlock()
         if not block.isValid():
             return
         first = last = block.blockNumber()
+        # format what is likely on screen before measuring it: measuring lays a block
+        # out, and formatting it then lays it out again
+        self.highlighter.format_blocks(range(first, first + _margin(block, QTextBlock.next)))
         offset, height = self.contentOffset(), self.viewport().height()
         while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
             last = block.blockNumber()
             block = block.next()
-        self.highlighter.format_blocks(range(max(0, first - _MARGIN_BLOCKS), last + _MARGIN_BLOCKS + 1))
+        before = _margin(self.document().findBlockByNumber(first).previous(), QTextBlock.previous)
+        after = _margin(self.document().findBlockByNumber(last).next(), QTextBlock.next)
+        self.highlighter.format_blocks(range(first - before, last + after + 1))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -372,6 +378,17 @@ class TextView(QPlainTextEdit):
         more = menu.addMenu("More labels")
         for name in self.labels.extra_names():
             more.addAction(name, lambda name=name: apply(name))
+
+
+def _margin(block: QTextBlock, step) -> int:
+    """How many blocks from ``block`` on (``step``: ``QTextBlock.next`` or ``previous``)
+    are formatted beyond the screen's edge."""
+    count = chars = 0
+    while block.isValid() and count < _MARGIN_BLOCKS and chars < _MARGIN_CHARS:
+        count += 1
+        chars += block.length()
+        block = step(block)
+    return count
 
 
 def _elide(text: str, width: int = 24) -> str:
