@@ -183,30 +183,33 @@ class LabelTagPainter:
         return {span.id: outline for span, _rect, outline in self._layout() if outline}
 
     def paint(self, painter: QPainter, area: QRect) -> None:
-        """Draw the tags and outlines that meet ``area`` (viewport coordinates). Each
-        tag is drawn once into a pixmap and reused: a screen holds a hundred tags."""
+        """Draw the tags and outlines that meet ``area`` (viewport coordinates), from the
+        blocks that meet it only (a span change repaints its block, not the screen).
+        Each tag is drawn once into a pixmap and reused: a screen holds a hundred tags."""
         palette = self.view.palette()
         dark = is_dark(palette)
+        style = (dark, palette.color(QPalette.ColorRole.Base).rgb(), self.view.devicePixelRatioF())
+        clip = QRectF(area)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for span, rect, outline in self._layout():
+        for span, rect, outline in self._layout(clip):
             if span.status == Status.SUGGESTED and outline:
                 colour = QColor(self.highlighter.labels.get(span.label).colour)
                 painter.setPen(
                     QPen(colour.lighter(170) if dark else colour.darker(170), 1, Qt.PenStyle.DashLine)
                 )
                 for box in outline:
-                    if box.intersects(QRectF(area)):
+                    if box.intersects(clip):
                         painter.drawRect(box)
-            if not rect.isNull() and rect.intersects(QRectF(area)):
-                painter.drawPixmap(rect.topLeft(), self._tag_pixmap(span, rect.size(), palette, dark))
+            if not rect.isNull() and rect.intersects(clip):
+                painter.drawPixmap(rect.topLeft(), self._tag_pixmap(span, rect.size(), palette, style))
 
-    def _tag_pixmap(self, span: Span, size: QSizeF, palette: QPalette, dark: bool) -> QPixmap:
+    def _tag_pixmap(self, span: Span, size: QSizeF, palette: QPalette, style: tuple) -> QPixmap:
+        """The tag drawn for ``style``: (dark palette, base colour, device pixel ratio)."""
         colour = self.highlighter.labels.get(span.label).colour
-        ratio = self.view.devicePixelRatioF()
-        key = (tag_text(span), span.status, colour, dark, palette.color(QPalette.ColorRole.Base).rgb(),
-               round(size.width()), round(size.height()), ratio)  # fmt: skip
+        key = (tag_text(span), span.status, colour, style, round(size.width()), round(size.height()))
         pixmap = self._pixmaps.get(key)
         if pixmap is None:
+            dark, _base, ratio = style
             pixmap = QPixmap((size * ratio).toSize())
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(Qt.GlobalColor.transparent)
@@ -234,8 +237,8 @@ class LabelTagPainter:
 
     # -- geometry ----------------------------------------------------------------------
 
-    def _layout(self) -> list[tuple[Span, QRectF, list[QRectF]]]:
-        """Tags and outlines of the spans in the blocks on screen."""
+    def _layout(self, area: QRectF | None = None) -> list[tuple[Span, QRectF, list[QRectF]]]:
+        """Tags and outlines of the spans in the blocks on screen (that meet ``area``)."""
         highlighter = self.highlighter
         index = highlighter.index
         if index is None:
@@ -249,11 +252,12 @@ class LabelTagPainter:
         found = []
         block = view.firstVisibleBlock()
         while block.isValid():
-            top = view.blockBoundingGeometry(block).translated(offset).top()
-            if top > height:
+            geometry = view.blockBoundingGeometry(block).translated(offset)
+            top = geometry.top()
+            if top > height or area is not None and top > area.bottom():
                 break
             spans = index.by_block.get(block.blockNumber())
-            if spans and block.isVisible():
+            if spans and block.isVisible() and (area is None or geometry.bottom() >= area.top()):
                 shift = QPointF(offset.x(), top)
                 for span, rect, outline in self._block_tags(block, spans):
                     found.append((span, rect.translated(shift) if not rect.isNull() else rect,
