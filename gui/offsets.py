@@ -24,6 +24,7 @@ from bisect import bisect_left
 # pattern that starts with a character set is scanned for fast: 0.06 s instead of 0.4 s
 # over 5 MB); ``_uneven_shift`` keeps those that are uneven.
 _UNEVEN = re.compile("[\U00010000-\U0010ffff\r\ufeff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # QTextDocument starts a new block after each of these (\r\n is one break). Every
 # alternative starts with one character, again for the fast scan.
 BLOCK_BREAK = re.compile("\r\n?|\n|\u2029|\ufdd0|\ufdd1")
@@ -36,12 +37,15 @@ class OffsetMap:
         self.length = len(text)
         starts: list[int] = []
         shift = [0]  # Qt position minus offset after the first k uneven characters
-        if not text.isascii() or "\r" in text:
+        if "\r" in text or text.startswith("\ufeff"):
             for match in _UNEVEN.finditer(text):
                 step = _uneven_shift(text, match)
                 if step:
                     starts.append(match.start())
                     shift.append(shift[-1] + step)
+        elif not text.isascii():  # astral characters only: each shifts the rest by one
+            starts = [match.start() for match in _ASTRAL.finditer(text)]
+            shift = list(range(len(starts) + 1))
         self._starts = starts
         self._shift = shift
         # Qt position of each uneven character

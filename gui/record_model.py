@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -40,9 +41,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     def reset(self, records: list[R]) -> None:
         self.beginResetModel()
-        self._records = sorted(records, key=self.order)
-        self._keys = list(map(self.order, self._records))
-        self._key_of = {r.id: key for r, key in zip(self._records, self._keys, strict=True)}
+        keyed = sorted(zip(map(self.order, records), records, strict=True), key=itemgetter(0))
+        self._keys = [key for key, _ in keyed]
+        self._records = [record for _, record in keyed]
+        self._key_of = {r.id: key for key, r in keyed}
         self._count_all(self._records)
         self.endResetModel()
 
