@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,6 +27,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from storage.schema import SCHEMA_VERSION  # noqa: E402
 
 CACHE = Path("/tmp/quire-bench")
 COMMON_WORD = "the"
@@ -190,14 +193,24 @@ def build_database(path: Path, n_docs: int, spans_per_doc: int, seed: int = 11) 
 
 
 def fixture(n_docs: int, spans_per_doc: int, rebuild: bool) -> Path:
+    """The cached database, built again when asked, missing, or made by an older schema
+    (migrating it in place would time the migration's leftovers, not a fresh database)."""
     path = CACHE / f"corpus-{n_docs}-{spans_per_doc}.db"
     stamp = path.with_suffix(".ok")
-    if rebuild or not stamp.exists():
+    if rebuild or not stamp.exists() or _schema_version(path) < SCHEMA_VERSION:
         print(f"building {path} (cached for later runs)…", file=sys.stderr)
         began = time.perf_counter()
         build_database(path, n_docs, spans_per_doc)
         stamp.write_text(json.dumps({"seconds": round(time.perf_counter() - began, 1)}))
     return path
+
+
+def _schema_version(path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error:
+        return -1
 
 
 # -- measurements in a fresh process ---------------------------------------------------
