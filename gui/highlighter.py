@@ -76,12 +76,15 @@ class SpanIndex:
         """``add`` for every span of a document being shown, without a call per span
         (50,000 in a long article)."""
         starts, by_block, index = self.block_starts, self.by_block, self.spans
+        next_starts = [*starts[1:], float("inf")]  # where the block after each begins
         for span in spans:
             index[span.id] = span
             first = bisect_right(starts, span.start) - 1
-            last = bisect_right(starts, max(span.start, span.end - 1)) - 1
-            for number in range(first, last + 1):
-                by_block[number][span.id] = span
+            if span.end <= next_starts[first]:  # within one block: most spans
+                by_block[first][span.id] = span
+            else:
+                for number in self.blocks_of(span.start, span.end):
+                    by_block[number][span.id] = span
 
     def remove(self, span_id: int) -> range:
         span = self.spans.pop(span_id, None)
