@@ -382,7 +382,7 @@ class TextView(QPlainTextEdit):
 
 def _margin(block: QTextBlock, step) -> int:
     """How many blocks from ``block`` on (``step``: ``QTextBlock.next`` or ``previous``)
-    are formatted beyond the screen's edge."""
+    make a margin: ``_MARGIN_BLOCKS`` at most, stopping once they hold ``_MARGIN_CHARS``."""
     count = chars = 0
     while block.isValid() and count < _MARGIN_BLOCKS and chars < _MARGIN_CHARS:
         count += 1
