@@ -3,9 +3,10 @@
     ▌ Source — cue →                                   [suggested]
     ▌ the content of the claim, on up to two lines, the
     ▌ rest elided…
-    ▌ named person · hedged
+    ▌ call · named person · hedged
 
-A bar and a chip give the review status (accepted, suggested, rejected) at a glance, a
+The last line gives the cue kind (when stated), the source kind and the certainty. A bar
+and a chip give the review status (accepted, suggested, rejected) at a glance, a
 second chip the certainty when it is not plainly asserted. The card is as wide as the
 panel: nothing scrolls sideways.
 """
@@ -16,8 +17,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from gui.claim_model import CERTAINTY_NAMES, SOURCE_KIND_NAMES, ClaimTableModel
-from models.annotation import Certainty, Claim, Status
+from gui.claim_model import CERTAINTY_NAMES, CUE_KIND_NAMES, SOURCE_KIND_NAMES, ClaimTableModel
+from models.annotation import Certainty, Claim, ClaimKind, CueKind, Status
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -51,8 +52,12 @@ class ClaimCardDelegate(QStyledItemDelegate):
         source = self.model.source_label(claim)
         cue = " ".join(self.model.text_of(claim, "cue").split())
         content = " ".join(self.model.text_of(claim, "content").split())
-        details = f"{SOURCE_KIND_NAMES[claim.source_kind]} · {CERTAINTY_NAMES[claim.certainty]}"
-        return headline(source, cue), content, details
+        kinds = [SOURCE_KIND_NAMES[claim.source_kind], CERTAINTY_NAMES[claim.certainty]]
+        if claim.cue_kind is not None:
+            kinds.insert(0, CUE_KIND_NAMES[claim.cue_kind])
+        if claim.claim_kind == ClaimKind.RESPONSIBILITY and claim.cue_kind != CueKind.RESPONSIBILITY:
+            kinds.insert(0, "responsibility claim")
+        return headline(source, cue), content, " · ".join(kinds)
 
     @staticmethod
     def card_height(font: QFont) -> int:

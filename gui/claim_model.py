@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox
 
 from gui.record_model import STATUS_ROLES, RecordTableModel, status_style
-from models.annotation import Certainty, Claim, SourceKind, Span
+from models.annotation import Certainty, Claim, ClaimKind, CueKind, SourceKind, Span
 
 if TYPE_CHECKING:
     from gui.session import DocumentSession
@@ -36,6 +36,22 @@ CERTAINTY_NAMES = {
     Certainty.UNCONFIRMED: "unconfirmed",
     Certainty.DENIED: "denied",
 }
+CUE_KIND_NAMES = {
+    CueKind.SPEECH: "speech",
+    CueKind.ACCORDING_TO: "according to",
+    CueKind.EVIDENCE: "evidence",
+    CueKind.QUESTION: "question",
+    CueKind.ANSWER: "answer",
+    CueKind.CALL: "call",
+    CueKind.EVALUATION: "evaluation",
+    CueKind.ATTITUDE: "attitude",
+    CueKind.NO_VERB: "no verb",
+    CueKind.INTERVIEW: "interview answer",
+    CueKind.RESPONSIBILITY: "responsibility",
+    CueKind.HEARSAY: "hearsay",
+}
+NO_CUE_KIND = "not stated"  # claims made before cue kinds existed, or by hand
+CLAIM_KIND_NAMES = {ClaimKind.STATEMENT: "statement", ClaimKind.RESPONSIBILITY: "responsibility claim"}
 CONTENT_WIDTH = 80
 
 
@@ -49,6 +65,10 @@ def part_text(text: str, claim: Claim, part: str) -> str:
     """The text of a claim's ``content``, ``cue`` or ``source`` mention ("" when unset)."""
     bounds = claim.parts()[part]
     return text[bounds[0] : bounds[1]] if bounds else ""
+
+
+def cue_kind_name(claim: Claim) -> str:
+    return CUE_KIND_NAMES[claim.cue_kind] if claim.cue_kind is not None else NO_CUE_KIND
 
 
 def source_name(claim: Claim, spans: dict[int, Span]) -> str:
@@ -70,12 +90,14 @@ def source_label(claim: Claim, text: str, spans: dict[int, Span]) -> str:
 
 
 class ClaimTableModel(RecordTableModel[Claim]):
-    """Columns: content, source, cue, source kind, certainty, status, origin (the claim
-    list paints a row as one card, gui/claim_card.py; the columns serve lookups and
-    tests). Rows change only when the session announces a saved claim."""
+    """Columns: content, source, cue, source kind, certainty, status, origin, cue kind,
+    claim kind (the claim list paints a row as one card, gui/claim_card.py; the columns
+    serve lookups and tests). Rows change only when the session announces a saved claim."""
 
-    COLUMNS = ("Content", "Source", "Cue", "Source kind", "Certainty", "Status", "Origin")
-    CONTENT, SOURCE, CUE, KIND, CERTAINTY, STATUS, ORIGIN = range(7)
+    COLUMNS = (
+        "Content", "Source", "Cue", "Source kind", "Certainty", "Status", "Origin", "Cue kind", "Claim kind",
+    )  # fmt: skip
+    CONTENT, SOURCE, CUE, KIND, CERTAINTY, STATUS, ORIGIN, CUE_KIND, CLAIM_KIND = range(9)
 
     order = staticmethod(lambda claim: (claim.content_start, claim.id or 0))
 
@@ -126,6 +148,10 @@ class ClaimTableModel(RecordTableModel[Claim]):
             return CERTAINTY_NAMES[claim.certainty]
         if column == self.STATUS:
             return claim.status.value
+        if column == self.CUE_KIND:
+            return cue_kind_name(claim)
+        if column == self.CLAIM_KIND:
+            return CLAIM_KIND_NAMES[claim.claim_kind]
         return claim.origin
 
     def _tooltip(self, claim: Claim) -> str:
@@ -136,7 +162,10 @@ class ClaimTableModel(RecordTableModel[Claim]):
         return "\n".join(lines)
 
 
-def fill_choices(combo: QComboBox, names: dict[Enum, str]) -> None:
-    """Items show the analyst's words; item data is the stored value."""
+def fill_choices(combo: QComboBox, names: dict[Enum, str], unset: str | None = None) -> None:
+    """Items show the analyst's words; item data is the stored value (``unset``: a
+    first item for no value, whose data is None)."""
+    if unset is not None:
+        combo.addItem(unset, None)
     for value, name in names.items():
         combo.addItem(name, value.value)

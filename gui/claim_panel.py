@@ -34,6 +34,9 @@ from gui.claim_card import ClaimCardDelegate
 from gui.claim_model import (
     CERTAINTY_NAMES,
     CLAIM_ID_ROLE,
+    CLAIM_KIND_NAMES,
+    CUE_KIND_NAMES,
+    NO_CUE_KIND,
     SOURCE_KIND_NAMES,
     ClaimTableModel,
     elide,
@@ -43,7 +46,7 @@ from gui.claim_model import (
 )
 from gui.keys import review_action
 from gui.view_parts import fill_menu
-from models.annotation import Certainty, Claim, SourceKind, Status
+from models.annotation import Certainty, Claim, ClaimKind, CueKind, SourceKind, Status
 
 if TYPE_CHECKING:
     from gui.article_view import TextView
@@ -63,6 +66,8 @@ CLAIM_HELP = [
 ]
 
 LINK_LABELS = ("PERSON", "ORG")
+# The claim fields the editor's combo boxes set, with their value types.
+_CHOICES = {"source_kind": SourceKind, "certainty": Certainty, "cue_kind": CueKind, "claim_kind": ClaimKind}
 
 
 def _mark(background: str, bold: bool = False, underline: bool = False) -> QTextCharFormat:
@@ -172,6 +177,12 @@ class ClaimPanel(QWidget):
         self.certainty_combo = QComboBox()
         self.certainty_combo.setObjectName("claimCertainty")
         fill_choices(self.certainty_combo, CERTAINTY_NAMES)
+        self.cue_kind_combo = QComboBox()
+        self.cue_kind_combo.setObjectName("claimCueKind")
+        fill_choices(self.cue_kind_combo, CUE_KIND_NAMES, unset=NO_CUE_KIND)
+        self.claim_kind_combo = QComboBox()
+        self.claim_kind_combo.setObjectName("claimClaimKind")
+        fill_choices(self.claim_kind_combo, CLAIM_KIND_NAMES)
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("claimNote")
         self.note_edit.setPlaceholderText("Note (Enter saves)")
@@ -189,6 +200,8 @@ class ClaimPanel(QWidget):
         form.addRow("Cue", self.cue_label)
         form.addRow("Source kind", self.kind_combo)
         form.addRow("Certainty", self.certainty_combo)
+        form.addRow("Cue kind", self.cue_kind_combo)
+        form.addRow("Claim kind", self.claim_kind_combo)
         form.addRow("Note", self.note_edit)
         parts, verdicts = QHBoxLayout(), QHBoxLayout()
         for button in (self.source_button, self.cue_button, self.link_button):
@@ -204,13 +217,16 @@ class ClaimPanel(QWidget):
         layout.addStretch(1)
         self.kind_combo.activated.connect(lambda _=0: self._choose("source_kind", self.kind_combo))
         self.certainty_combo.activated.connect(lambda _=0: self._choose("certainty", self.certainty_combo))
+        self.cue_kind_combo.activated.connect(lambda _=0: self._choose("cue_kind", self.cue_kind_combo))
+        self.claim_kind_combo.activated.connect(lambda _=0: self._choose("claim_kind", self.claim_kind_combo))
         self.note_edit.editingFinished.connect(self._note_edited)
         self.source_button.clicked.connect(self.source_requested)
         self.cue_button.clicked.connect(self.cue_requested)
         self.link_button.clicked.connect(self._show_link_menu)
         self.accept_button.clicked.connect(lambda: self.review_requested.emit("accept"))
         self.reject_button.clicked.connect(lambda: self.review_requested.emit("reject"))
-        self._editors = (self.kind_combo, self.certainty_combo, self.note_edit, self.source_button,
+        self._editors = (self.kind_combo, self.certainty_combo, self.cue_kind_combo, self.claim_kind_combo,
+                         self.note_edit, self.source_button,
                          self.cue_button, self.link_button, self.accept_button,
                          self.reject_button)  # fmt: skip
         return editor
@@ -259,6 +275,9 @@ class ClaimPanel(QWidget):
         self.cue_label.setText(" ".join(self.model.text_of(claim, "cue").split()) or "—")
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(claim.source_kind.value))
         self.certainty_combo.setCurrentIndex(self.certainty_combo.findData(claim.certainty.value))
+        cue_kind = claim.cue_kind.value if claim.cue_kind is not None else None
+        self.cue_kind_combo.setCurrentIndex(self.cue_kind_combo.findData(cue_kind))
+        self.claim_kind_combo.setCurrentIndex(self.claim_kind_combo.findData(claim.claim_kind.value))
         if not keep_note:
             self.note_edit.setText(claim.note)
             self.note_edit.setModified(False)
@@ -284,7 +303,8 @@ class ClaimPanel(QWidget):
         claim = self.session.claims.get(self._shown_id)
         if claim is None:
             return
-        value = SourceKind(combo.currentData()) if field == "source_kind" else Certainty(combo.currentData())
+        data = combo.currentData()
+        value = None if data is None else _CHOICES[field](data)
         if value != getattr(claim, field):
             self.change_requested.emit(claim.id, f"Set {field.replace('_', ' ')} to {combo.currentText()}",
                                        {field: value})  # fmt: skip

@@ -572,7 +572,7 @@ class DocumentSession(QObject):
         else:
             fields = ("content_start", "content_end", "cue_start", "cue_end", "source_start",
                       "source_end", "source_span_id", "source_text", "source_kind", "certainty",
-                      "status", "note")  # fmt: skip
+                      "status", "note", "cue_kind", "claim_kind")  # fmt: skip
             stored = self.repo.update_claim(claim.id, **{name: getattr(claim, name) for name in fields})
         if self._showing(stored.doc_id):
             self.claims[stored.id] = stored

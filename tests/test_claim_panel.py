@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 
 from gui.claim_model import ClaimTableModel
 from gui.claim_panel import PART_FORMATS
-from models.annotation import Certainty, Claim, SourceKind, Span, Status
+from models.annotation import Certainty, Claim, ClaimKind, CueKind, SourceKind, Span, Status
 from storage.repository import Repository
 from tests.gui_helpers import click_offset, drag_select
 
@@ -329,3 +329,38 @@ def test_refusals_are_status_bar_messages(qtbot, repo, make_document, main_windo
     qtbot.keyClick(view, Qt.Key.Key_C)  # nothing selected any more
     assert len(repo.claims(doc_id)) == 1
     assert "Select the text of the claim first" in window.status_message.text()
+
+
+def test_cue_kind_and_claim_kind_are_shown_and_edited(qtbot, repo, make_document, main_window):
+    doc_id = make_document(TEXT)
+    suggestion = _claim(doc_id, "three of the drones were shot down by naval guns", cue="claimed",
+                        source=_at("He")).with_changes(cue_kind=CueKind.SPEECH)  # fmt: skip
+    repo.apply_suggestions(doc_id, [], [suggestion])
+    window = main_window(repo, doc_id)
+    panel = window.claim_panel
+    [claim] = window.session.ordered_claims()
+    assert panel.cards.card_lines(claim)[2] == "speech · unattributed · asserted"
+    assert _shown(panel, 0, ClaimTableModel.CUE_KIND) == "speech"
+    assert _shown(panel, 0, ClaimTableModel.CLAIM_KIND) == "statement"
+    _click_row(qtbot, panel, 0)
+    assert (panel.cue_kind_combo.currentText(), panel.claim_kind_combo.currentText()) == (
+        "speech",
+        "statement",
+    )
+
+    qtbot.keyClicks(panel.claim_kind_combo, "r")  # "he claimed that X did it": X's responsibility
+    qtbot.keyClicks(panel.cue_kind_combo, "r")
+    [stored] = repo.claims(doc_id)
+    assert (stored.cue_kind, stored.claim_kind) == (CueKind.RESPONSIBILITY, ClaimKind.RESPONSIBILITY)
+    assert _shown(panel, 0, ClaimTableModel.CUE_KIND) == "responsibility"
+    [shown] = window.session.ordered_claims()
+    assert panel.cards.card_lines(shown)[2] == "responsibility · unattributed · asserted"
+
+    qtbot.keyClick(panel.cue_kind_combo, Qt.Key.Key_Home)  # the first choice: "not stated"
+    assert repo.claims(doc_id)[0].cue_kind is None
+    assert panel.cards.card_lines(window.session.ordered_claims()[0])[2] == (
+        "responsibility claim · unattributed · asserted"
+    )
+    qtbot.keyClick(panel.table, Qt.Key.Key_Z, CTRL)
+    assert repo.claims(doc_id)[0].cue_kind == CueKind.RESPONSIBILITY
+    assert panel.cue_kind_combo.currentText() == "responsibility"

@@ -803,6 +803,7 @@ def test_paragraph_announced_by_a_colon(nlp):
     claim = claim_with_cue(nlp, tweet, "tweeted")
     assert part(tweet, claim, "content") == "Cool clock, Ahmed. Inspire more kids"
     assert claim.cue_kind == CueKind.SPEECH
+    assert claims_of(nlp, "The council met on Monday:\n\nThe budget was approved by nine votes to two.") == []
 
 
 def test_headline_with_a_name_and_a_statement_around_a_colon(nlp):
@@ -881,3 +882,28 @@ def test_prepositional_contents_and_speaking_out(nlp):
 def test_that_said_and_generic_wanting_are_no_claims(nlp):
     assert claims_of(nlp, "That said, we are quite different from Wikipedia.") == []
     assert claims_of(nlp, "The trainer is open to schools that want to share space history.") == []
+
+
+def test_reporting_clause_set_off_by_commas_inside_the_report(nlp):
+    text = "The agreement, officials said, will take effect next month."
+    claim = only_claim(nlp, text)
+    assert_claim(
+        text, claim, "The agreement, officials said, will take effect next month", "said", "officials",
+        ANONYMOUS,
+    )  # fmt: skip
+    text = 'Of the process, he said, "In the end I will have one vote."'
+    assert part(text, only_claim(nlp, text), "content") == "In the end I will have one vote"
+
+
+def test_quotation_running_on_into_a_paragraph_that_lost_its_opening_mark(nlp):
+    text = (
+        'After the match, the coach said, "We played a skilled team.\n\n'
+        'A draw would have been an excellent result." The team flies home today.'
+    )
+    claim = only_claim(nlp, text)
+    assert (
+        part(text, claim, "content")
+        == "We played a skilled team.\n\nA draw would have been an excellent result"
+    )
+    wire = '"We played well.\n\n"A draw would have been fair," the coach said.'
+    assert find_quotations(wire) == [(18, 47)]  # the first paragraph's mark is reopened, not closed

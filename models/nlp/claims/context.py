@@ -49,8 +49,9 @@ def build_context(doc: Doc, lex: Lexicon) -> Context:
     sent_of = [0] * len(doc)
     for number, sent in enumerate(sents):
         sent_of[sent.start : sent.end] = [number] * len(sent)
+    single = matchers.tokens.find(doc)
     found: dict[str, list[Span]] = {}
-    for label, start, end in [*matchers.tokens(doc), *matchers.phrases(doc)]:
+    for label, start, end in matchers.phrases(doc):
         found.setdefault(doc.vocab.strings[label], []).append(doc[start:end])
     text = doc.text
     pairs = find_quotations(text)
@@ -61,11 +62,11 @@ def build_context(doc: Doc, lex: Lexicon) -> Context:
         lex=lex,
         quotes=quote_ranges(doc, pairs),
         quote_partner={**dict(pairs), **{close: open_ for open_, close in pairs}},
-        cues=[span[0] for span in found.get("CUE", ())],
-        adverb_cues=[span[0] for span in found.get("ADVERB_CUE", ())],
-        attitude_adjectives=[span[0] for span in found.get("ATTITUDE_ADJ", ())],
-        issuing=[span[0] for span in found.get("ISSUED", ())],
-        hedges={span.start for span in found.get("HEDGE", ())},
+        cues=[doc[i] for i in single["CUE"]],
+        adverb_cues=[doc[i] for i in single["ADVERB_CUE"]],
+        attitude_adjectives=[doc[i] for i in single["ATTITUDE_ADJ"]],
+        issuing=[doc[i] for i in single["ISSUED"]],
+        hedges=set(single["HEDGE"]),
         attributions=found.get("ATTRIBUTION", []),
         no_verb_attributions=found.get("NO_VERB", []),
         unconfirmed=found.get("UNCONFIRMED", []),

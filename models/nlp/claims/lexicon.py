@@ -10,7 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
+import numpy as np
+from spacy.attrs import DEP, LEMMA, LOWER, POS
+from spacy.matcher import DependencyMatcher, PhraseMatcher
+from spacy.parts_of_speech import VERB
 from spacy.tokens import Doc
 
 from models.annotation import CueKind
@@ -113,12 +116,41 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 
 
 @dataclass(frozen=True)
-class ClaimMatchers:
-    """Reporting verbs, hedges, adverb cues, attitude adjectives and verbs that put out
-    a text (``Matcher``), cue phrases
-    (``PhraseMatcher``) and passive responsibility claims (``DependencyMatcher``)."""
+class TokenLists:
+    """Single-token cues as string hashes, tested on the whole document at once with
+    numpy (a spaCy ``Matcher`` with these one-token patterns cost as much as all the
+    rules together): reporting verbs and verbs that put out a text (lemma, verbs only),
+    hedges (lower case), adverb cues (adverbial modifiers) and attitude adjectives
+    (predicative)."""
 
-    tokens: Matcher
+    reporting: np.ndarray
+    issuing: np.ndarray
+    hedges: np.ndarray
+    adverb_cues: np.ndarray
+    adjectives: np.ndarray
+    advmod: int
+    acomp: int
+
+    def find(self, doc: Doc) -> dict[str, list[int]]:
+        """Token indices of each kind of cue in ``doc``, in text order."""
+        lemma, lower, pos, dep = doc.to_array([LEMMA, LOWER, POS, DEP]).T
+        verb = pos == VERB
+        found = {
+            "CUE": np.isin(lemma, self.reporting) & verb,
+            "ISSUED": np.isin(lemma, self.issuing) & verb,
+            "HEDGE": np.isin(lower, self.hedges),
+            "ADVERB_CUE": np.isin(lower, self.adverb_cues) & (dep == self.advmod),
+            "ATTITUDE_ADJ": np.isin(lower, self.adjectives) & (dep == self.acomp),
+        }
+        return {key: np.flatnonzero(mask).tolist() for key, mask in found.items()}
+
+
+@dataclass(frozen=True)
+class ClaimMatchers:
+    """Single-token cues (``TokenLists``), cue phrases (``PhraseMatcher``) and passive
+    responsibility claims (``DependencyMatcher``)."""
+
+    tokens: TokenLists
     phrases: PhraseMatcher
     responsibility: DependencyMatcher
 
@@ -145,13 +177,18 @@ def claim_matchers(nlp: Language | Vocab) -> ClaimMatchers:
 
 
 def _build_matchers(vocab: Vocab, lex: Lexicon) -> ClaimMatchers:
-    tokens = Matcher(vocab)
-    tokens.add("CUE", [[{"LEMMA": {"IN": sorted(lex.reporting)}, "POS": "VERB"}]])
-    tokens.add("HEDGE", [[{"LOWER": {"IN": sorted(lex.hedges)}}]])
-    tokens.add("ADVERB_CUE", [[{"LOWER": {"IN": sorted(lex.adverb_cues)}, "DEP": "advmod"}]])
-    adjectives = sorted(lex.clause_adjectives | set(lex.object_adjectives))
-    tokens.add("ATTITUDE_ADJ", [[{"LOWER": {"IN": adjectives}, "DEP": "acomp"}]])
-    tokens.add("ISSUED", [[{"LEMMA": {"IN": sorted(lex.issuing)}, "POS": "VERB"}]])
+    def hashes(words: frozenset[str]) -> np.ndarray:
+        return np.array(sorted(vocab.strings.add(word) for word in words), dtype=np.uint64)
+
+    tokens = TokenLists(
+        reporting=hashes(lex.reporting),
+        issuing=hashes(lex.issuing),
+        hedges=hashes(lex.hedges),
+        adverb_cues=hashes(lex.adverb_cues),
+        adjectives=hashes(lex.clause_adjectives | frozenset(lex.object_adjectives)),
+        advmod=vocab.strings.add("advmod"),
+        acomp=vocab.strings.add("acomp"),
+    )
     phrases = PhraseMatcher(vocab, attr="LOWER")
     for key, items in (
         ("ATTRIBUTION", lex.attribution),

@@ -29,16 +29,29 @@ def find_quotations(text: str) -> list[tuple[int, int]]:
 
     Straight double quotes open at the start of a word and close otherwise; curly and
     angle quotes pair with their partner; a right single quote closes only an open left
-    single quote and never where it is an apostrophe ("Iran’s"). Quotations do not span
-    paragraphs; unmatched marks are ignored.
+    single quote and never where it is an apostrophe ("Iran’s"). A quotation left open at
+    the end of a paragraph runs on into the next one when the next mark there closes it
+    (a quotation of two paragraphs whose second lost its opening mark); otherwise
+    quotations do not span paragraphs. Unmatched marks are ignored.
     """
     pairs: list[tuple[int, int]] = []
     open_at: dict[str, int] = {}
+    carried: dict[str, int] = {}  # double quotes left open by the paragraph before
     for match in _QUOTE_MARKS.finditer(text):
         mark, at = match.group(), match.start()
         if mark == "\n":
+            if at == 0 or text[at - 1] != "\n":  # a new paragraph break
+                carried = {m: i for m, i in open_at.items() if m in '"“'}
             open_at.clear()
-        elif mark == '"' and '"' in open_at:
+            continue
+        if carried and not open_at:
+            partner = '"' if mark == '"' else _CLOSERS.get(mark)
+            if partner in carried and not (mark == '"' and _starts_word(text, at)):
+                pairs.append((carried[partner], at))
+                carried = {}
+                continue
+            carried = {}
+        if mark == '"' and '"' in open_at:
             pairs.append((open_at.pop('"'), at))
         elif mark in '"“«‘':
             if mark in "“«" or _starts_word(text, at):

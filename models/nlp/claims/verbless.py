@@ -90,10 +90,11 @@ def verbless_drafts(ctx: Context) -> Iterator[Draft]:
 
 
 def announced_drafts(ctx: Context, paragraphs: list[Range]) -> Iterator[Draft]:
-    """A paragraph announced by a colon ending the paragraph before ("He added:",
-    "the Church denied these allegations:"): a reporting verb with nothing to report
-    is its cue; otherwise the colon is, and the subject of the announcing sentence the
-    source. The claim runs to the first later sentence that reports something else."""
+    """A paragraph announced by a colon ending a reporting sentence in the paragraph
+    before: a reporting verb with nothing to report there is its cue ("He added:");
+    one with an object of its own leaves the colon as the cue ("the Church denied these
+    allegations:"). The verb's subject is the source; the claim runs to the first later
+    sentence that reports something else."""
     doc = ctx.doc
     for number, (start, end) in enumerate(paragraphs[:-1]):
         colon, following = doc[end - 1], paragraphs[number + 1]
@@ -102,15 +103,18 @@ def announced_drafts(ctx: Context, paragraphs: list[Range]) -> Iterator[Draft]:
         if ctx.text[_end_char(ctx, following) - 1] == "?":
             continue
         verb = _main_verb(ctx, (start, end - 1))
-        source = subject_of(verb) if verb is not None else None
+        if verb is None or not is_cue(verb, ctx.lex):
+            continue  # "The council met on Monday:" announces narration
+        source = subject_of(verb)
         if source is None or source.pos_ == "PRON" and source.lower_ not in ctx.lex.pronouns:
             continue
         content = (following[0], _first_other_report(ctx, following))
-        if is_cue(verb, ctx.lex) and child_with(verb, "ccomp", "dobj") is None:
+        reported = [c for c in verb.children if c.dep_ in ("ccomp", "dobj") and c.i < end]
+        if not reported:
             # the verb's own content, if any, is no more than a manner ("tweeted using X")
             kind = ctx.lex.kind_of.get(verb.lemma_.lower(), CueKind.SPEECH)
             yield Draft(content, (verb.i, verb.i + 1), source, content[0], priority=1, kind=kind)
-        elif verb.pos_ == "VERB":
+        else:
             yield Draft(content, (colon.i, colon.i + 1), source, content[0], kind=CueKind.NO_VERB)
 
 

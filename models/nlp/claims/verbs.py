@@ -333,14 +333,17 @@ def _split_that_clauses(clause: Token, lex: Lexicon) -> list[Range]:
 
 def _governing_content(verb: Token, lex: Lexicon) -> Range | None:
     """A reporting clause parsed under the reported one ("The talks failed, a diplomat
-    said" as parataxis, ccomp, or a conjunct after a comma; "as X told Y"): the content is
-    the clause the reporting one frames."""
+    said" as parataxis, ccomp, or a conjunct after a comma; "as X told Y"; set off by
+    commas inside it): the content is the clause the reporting one frames."""
     head = verb.head
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
         # "As Heald told the Post, ozone has dropped": the clause the "as" clause frames
         if verb.i < head.i:
             return (verb.right_edge.i + 1, clause_end(head, lex))
         return (head.left_edge.i, verb.left_edge.i)
+    if _parenthetical(verb) and not is_cue(head, lex):
+        # "The economy, he said, is in good shape": the whole clause, its cue inside
+        return (head.left_edge.i, clause_end(head, lex))
     if head.i >= verb.i or is_cue(head, lex):
         return None
     if verb.dep_ == "conj":
@@ -350,6 +353,20 @@ def _governing_content(verb: Token, lex: Lexicon) -> Range | None:
     elif verb.dep_ not in ("parataxis", "ccomp"):
         return None
     return (head.left_edge.i, verb.left_edge.i)
+
+
+def _parenthetical(verb: Token) -> bool:
+    """A reporting clause set off by commas inside the clause it reports."""
+    head, doc = verb.head, verb.doc
+    if verb.dep_ != "parataxis" or head.i < verb.i or head.left_edge.i >= verb.left_edge.i:
+        return False
+    first, last = verb.left_edge.i, verb.right_edge.i
+    opened = doc[first].text == "," or (first > 0 and doc[first - 1].text == ",")
+    if doc[last].text != ",":
+        last += 1
+    closed = last < len(doc) and doc[last].text == ","
+    quoted = last + 1 < len(doc) and doc[last + 1].is_quote  # 'Of X, he said, "..."'
+    return opened and closed and not quoted
 
 
 def _nominal_content(verb: Token, lex: Lexicon) -> Range | None:
