@@ -907,3 +907,26 @@ def test_quotation_running_on_into_a_paragraph_that_lost_its_opening_mark(nlp):
     )
     wire = '"We played well.\n\n"A draw would have been fair," the coach said.'
     assert find_quotations(wire) == [(18, 47)]  # the first paragraph's mark is reopened, not closed
+
+
+def test_attitude_expressed_through_a_verbs_object(nlp):
+    text = "The minister expressed concern that the talks will fail."
+    claim = only_claim(nlp, text)
+    assert_claim(text, claim, "the talks will fail", "expressed concern", "The minister", ANONYMOUS)
+    assert claim.cue_kind == CueKind.ATTITUDE
+    text = "The union voiced support for the striking workers."
+    claim = only_claim(nlp, text)
+    assert (part(text, claim, "content"), part(text, claim, "cue")) == (
+        "the striking workers",
+        "voiced support",
+    )
+    assert claims_of(nlp, "The company expressed the parcel to Paris.") == []
+
+
+def test_noting_and_pointing_out_an_object(nlp):
+    text = "She spoke for an hour, noting the changes made to the building."
+    claim = only_claim(nlp, text)
+    assert (part(text, claim, "content"), part(text, claim, "cue")) == (
+        "the changes made to the building",
+        "noting",
+    )

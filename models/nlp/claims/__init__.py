@@ -30,6 +30,7 @@ from models.nlp.claims.attributions import (
     adjective_drafts,
     adverb_drafts,
     attribution_drafts,
+    expressed_drafts,
     issued_drafts,
     responsibility_drafts,
 )
@@ -70,6 +71,7 @@ def suggest_claims(doc: Doc, doc_id: int) -> list[Claim]:
         *verb_drafts(ctx),
         *adjective_drafts(ctx),
         *issued_drafts(ctx),
+        *expressed_drafts(ctx),
         *verbless_drafts(ctx),
     ]
     drafts = [d for d in (settle_draft(ctx, d) for d in unique(found)) if d is not None]

@@ -1,8 +1,8 @@
 """Attributions without a reporting verb of their own: "according to X", passive
 responsibility claims ("the attack was claimed by X"), hearsay adverbs ("was
 reportedly diverted"), attitudes stated by an adjective ("is critical of X", "is
-confident that ..."), and a text put out by its source whose words follow ("issued a
-statement: '...'").
+confident that ...") or a verb and its object ("expressed concern that ..."), and a text
+put out by its source whose words follow ("issued a statement: '...'").
 """
 
 from __future__ import annotations
@@ -195,4 +195,37 @@ def _quote_after(ctx: Context, i: int) -> Range | None:
             return (start, end) if any(t.text == ":" for t in between) and start - i <= 8 else None
         next_sentence = ctx.sent_of[start] == ctx.sent_of[sent.end - 1] + 1
         return (start, end) if next_sentence and whole_sentence(ctx, start, end) else None
+    return None
+
+
+# Prepositions whose object is what an expressed attitude is about: "support for X".
+_ATTITUDE_PREPOSITIONS = frozenset({"for", "in", "over", "about", "at", "with", "to", "on", "of"})
+
+
+def expressed_drafts(ctx: Context) -> Iterator[Draft]:
+    """An attitude expressed through a verb's object: "expressed concern [that ...]",
+    "voiced support [for X]"; the verb and the noun are the cue."""
+    for verb in ctx.expressing:
+        feeling = child_with(verb, "dobj")
+        source = subject_of(verb)
+        if feeling is None or source is None or feeling.lower_ not in ctx.lex.expressed:
+            continue
+        if source.lower_ in _NOT_SOURCES or ctx.in_quote(verb.i):
+            continue
+        content = _expressed_content(feeling, ctx.lex)
+        if content is not None:
+            cue = (verb.i, feeling.i + 1)
+            yield Draft(content, cue, source, verb.i, denied=negated(verb), kind=CueKind.ATTITUDE)
+
+
+def _expressed_content(feeling: Token, lex: Lexicon) -> Range | None:
+    for child in feeling.children:
+        if child.dep_ in ("acl", "ccomp") and any(
+            c.dep_ == "mark" and c.lower_ == "that" for c in child.children
+        ):
+            return (child.left_edge.i, clause_end(child, lex))
+        if child.dep_ == "prep" and child.lower_ in _ATTITUDE_PREPOSITIONS and child.i > feeling.i:
+            target = child_with(child, "pobj", "pcomp")
+            if target is not None:
+                return (target.left_edge.i, target.right_edge.i + 1)
     return None

@@ -28,6 +28,7 @@ class Context:
     adverb_cues: list[Token]
     attitude_adjectives: list[Token]  # "critical" in "is critical of"
     issuing: list[Token]  # "issued" in "issued a statement"
+    expressing: list[Token]  # "expressed" in "expressed concern that"
     hedges: set[int]
     attributions: list[Span]  # "according to"
     no_verb_attributions: list[Span]  # "in the words of"
@@ -66,6 +67,7 @@ def build_context(doc: Doc, lex: Lexicon) -> Context:
         adverb_cues=[doc[i] for i in single["ADVERB_CUE"]],
         attitude_adjectives=[doc[i] for i in single["ATTITUDE_ADJ"]],
         issuing=[doc[i] for i in single["ISSUED"]],
+        expressing=[doc[i] for i in single["EXPRESSING"]],
         hedges=set(single["HEDGE"]),
         attributions=found.get("ATTRIBUTION", []),
         no_verb_attributions=found.get("NO_VERB", []),

@@ -36,6 +36,8 @@ class Lexicon:
     nominal: frozenset[str]
     issuing: frozenset[str]  # "issued [a statement]: '...'"
     issued: frozenset[str]
+    expressing: frozenset[str]  # "expressed [concern] that ..."
+    expressed: frozenset[str]
     clause_adjectives: frozenset[str]  # "is confident that ..."
     object_adjectives: dict[str, frozenset[str]]  # "is critical of X": adjective -> prepositions
     particle: dict[str, str]
@@ -88,6 +90,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         nominal=words["nominal"],
         issuing=words["issuing"],
         issued=words["issued"],
+        expressing=words["expressing"],
+        expressed=words["expressed"],
         clause_adjectives=frozenset(adjectives["clause"]),
         object_adjectives={word: frozenset(preps) for word, preps in adjectives["object"].items()},
         particle=dict(verbs.get("particle", {})),
@@ -119,12 +123,14 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 class TokenLists:
     """Single-token cues as string hashes, tested on the whole document at once with
     numpy (a spaCy ``Matcher`` with these one-token patterns cost as much as all the
-    rules together): reporting verbs and verbs that put out a text (lemma, verbs only),
+    rules together): reporting verbs, verbs that put out a text and verbs that express
+    an attitude (lemma, verbs only),
     hedges (lower case), adverb cues (adverbial modifiers) and attitude adjectives
     (predicative)."""
 
     reporting: np.ndarray
     issuing: np.ndarray
+    expressing: np.ndarray
     hedges: np.ndarray
     adverb_cues: np.ndarray
     adjectives: np.ndarray
@@ -138,6 +144,7 @@ class TokenLists:
         found = {
             "CUE": np.isin(lemma, self.reporting) & verb,
             "ISSUED": np.isin(lemma, self.issuing) & verb,
+            "EXPRESSING": np.isin(lemma, self.expressing) & verb,
             "HEDGE": np.isin(lower, self.hedges),
             "ADVERB_CUE": np.isin(lower, self.adverb_cues) & (dep == self.advmod),
             "ATTITUDE_ADJ": np.isin(lower, self.adjectives) & (dep == self.acomp),
@@ -183,6 +190,7 @@ def _build_matchers(vocab: Vocab, lex: Lexicon) -> ClaimMatchers:
     tokens = TokenLists(
         reporting=hashes(lex.reporting),
         issuing=hashes(lex.issuing),
+        expressing=hashes(lex.expressing),
         hedges=hashes(lex.hedges),
         adverb_cues=hashes(lex.adverb_cues),
         adjectives=hashes(lex.clause_adjectives | frozenset(lex.object_adjectives)),
