@@ -2,8 +2,8 @@
 add a span, export (JSONL and spaCy). Time and memory of each step for a 5 MB article,
 against a 50 KB article generated the same way and measured in the same run (the
 baseline): the per-MB ratio says whether a step grows faster than the text. Every
-article runs in a fresh child process (RSS: now and peak so far). Prints figures;
-asserts nothing.
+article runs in a fresh child process; RSS after each step and its peak during that step
+(Linux only: VmHWM reset before each step). Prints figures; asserts nothing.
 
     .venv/bin/python benchmarks/long_article.py [--mb 5] [--baseline-kb 50] [--repeat 3]
                                                  [--no-claims]
@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -64,10 +63,18 @@ def article(size: int, seed: int = 3) -> str:
 
 
 def memory_mb() -> tuple[float, float]:
-    """(RSS now, peak RSS so far) of this process, in MB."""
-    with open("/proc/self/statm") as statm:
-        rss = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-    return rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    """(RSS now, peak RSS since ``reset_peak``) of this process, in MB (Linux: VmRSS and
+    VmHWM of /proc/self/status)."""
+    with open("/proc/self/status") as status:
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1e3, int(fields["VmHWM"].split()[0]) / 1e3
+
+
+def reset_peak() -> None:
+    """Start a new peak RSS (VmHWM) at the current RSS: each step's peak is its own
+    (Linux's /proc/self/clear_refs, value 5)."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
 
 
 def child(size: int, folder: Path, claims: bool) -> dict[str, list[float]]:
@@ -85,6 +92,7 @@ def child(size: int, folder: Path, claims: bool) -> dict[str, list[float]]:
     figures: dict[str, list[float]] = {}
 
     def step(name: str, action) -> object:
+        reset_peak()
         began = time.perf_counter()
         result = action()
         figures[name] = [time.perf_counter() - began, *memory_mb()]
@@ -149,7 +157,7 @@ def main() -> None:
     small = [run(small_size, claims) for _ in range(args.repeat)]
     big = run(big_size, claims)
     print(f"{'step':<14}{'baseline s (min-max)':>26}{'per MB':>10}{args.mb:>8g} MB s{'per MB':>10}"
-          f"{'ratio':>8}{'RSS / peak MB (base)':>24}{'RSS / peak MB (long)':>24}")  # fmt: skip
+          f"{'ratio':>8}{'RSS / step peak MB (base)':>27}{'RSS / step peak MB (long)':>27}")  # fmt: skip
     for name in STEPS:
         times = [figures[name][0] for figures in small]
         median = statistics.median(times)
@@ -159,7 +167,7 @@ def main() -> None:
         peak = statistics.median(f[name][2] for f in small)
         print(f"{name:<14}{median:>10.3f} ({min(times):.3f}-{max(times):.3f}){base_per_mb:>10.2f}"
               f"{big[name][0]:>12.2f}{long_per_mb:>10.2f}{long_per_mb / base_per_mb:>8.2f}"
-              f"{rss:>12.0f} / {peak:<9.0f}{big[name][1]:>12.0f} / {big[name][2]:<9.0f}")  # fmt: skip
+              f"{rss:>15.0f} / {peak:<9.0f}{big[name][1]:>15.0f} / {big[name][2]:<9.0f}")  # fmt: skip
     spans, claims_added, _ = big["suggestions"]
     print(f"suggestions stored for the long article: {spans:.0f} entities, {claims_added:.0f} claims")
 
