@@ -189,6 +189,22 @@ def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def trim_claim(text: str, claim: Claim) -> Claim:
+    """``claim`` with the white space at the edges of its content, cue and source mention
+    trimmed (``trim_whitespace``; ``text`` is the document's). A cue or source that is all
+    white space is unset; a content that is, becomes empty (``validate_claim`` refuses it)."""
+    changes: dict[str, int | None] = {}
+    for name, part in claim.parts().items():
+        if part is None:
+            continue
+        start, end = trim_whitespace(text, *part) if 0 <= part[0] <= part[1] <= len(text) else part
+        if start == end and name != "content":
+            start = end = None
+        if (start, end) != part:
+            changes.update({f"{name}_start": start, f"{name}_end": end})
+    return claim.with_changes(**changes) if changes else claim
+
+
 def validate_span(text: str, span: Span, existing: list[Span]) -> None:
     """Raise AnnotationError unless ``span`` may be added beside ``existing`` spans."""
     validate_range(text, span.start, span.end)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from models.document import DocStatus
 from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_model_name
 from models.nlp.pieces import LONG_TEXT_CHARS, shift_claim, shift_span, text_pieces
@@ -111,7 +112,8 @@ def preannotate(
     n_process: int = 1,
 ) -> PreannotateReport:
     """Suggest entities (and, when ``claims`` and the pipeline has a parser, claims) for
-    ``doc_ids`` (default: every document) of the database at ``repo_path``.
+    ``doc_ids`` (default: every document) of the database at ``repo_path``; documents
+    marked done are left as they are (a report warning counts them).
 
     ``model``: a loaded pipeline, a name or path (loaded here), or ``None`` to pick one
     per document language; ``pipelines`` (model name -> loaded pipeline) keeps those
@@ -189,6 +191,15 @@ class _Run:
             if missing:
                 shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
                 raise PreannotateError(f"no document with id {shown}; see the ids with: python main.py stats")
+        # a document marked done holds its complete annotation (the export rule): a new
+        # suggestion there would be exported and trained as "not an entity"
+        done = set(self.repo.document_ids(DocStatus.DONE.value)) & languages.keys()
+        if done:
+            languages = {doc_id: language for doc_id, language in languages.items() if doc_id not in done}
+            self.report.warn(
+                f"{len(done)} document(s) marked done left as they are (their annotation is complete); "
+                "reopen a document to get suggestions for it"
+            )
         self.report.total = len(languages)
         groups: dict[str, list[int]] = {}
         for doc_id, language in languages.items():

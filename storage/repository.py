@@ -26,6 +26,7 @@ from models.annotation import (
     SourceKind,
     Span,
     Status,
+    trim_claim,
     validate_claim,
     validate_span,
 )
@@ -353,7 +354,10 @@ class Repository:
         return _claim_from_row(rows[0])
 
     def add_claim(self, claim: Claim) -> Claim:
+        """Validate and store a claim (white space at the edges of its parts trimmed:
+        ``trim_claim``); returns it with id, annotator and timestamps."""
         with self.transaction():
+            claim = trim_claim(self._text_of(claim.doc_id), claim)
             validate_claim(self._text_of(claim.doc_id), claim)
             stored = self._insert_claim(claim)
             self._mark_in_progress(claim.doc_id)
@@ -377,6 +381,7 @@ class Repository:
         with self.transaction():
             old = self.claim(claim_id)
             new = old.with_changes(**changes, annotator=self.annotator, updated=now())
+            new = trim_claim(self._text_of(old.doc_id), new)
             validate_claim(self._text_of(old.doc_id), new)
             row = _claim_row(new)
             del row["id"]
@@ -587,6 +592,7 @@ class Repository:
             for claim in claims:
                 if claim.doc_id != doc_id:
                     raise AnnotationError(f"claim of document {claim.doc_id} given for {doc_id}")
+                claim = trim_claim(texts[doc_id], claim)
                 validate_claim(texts[doc_id], claim)
                 if (doc_id, *claim.key) in known:
                     skipped += 1
@@ -768,7 +774,7 @@ class Repository:
             text = self._text_of(doc_id)
             span_ids = {s.id for s in self.spans(doc_id)}
             for claim in claims:
-                claim = claim.with_changes(doc_id=doc_id, id=None)
+                claim = trim_claim(text, claim.with_changes(doc_id=doc_id, id=None))
                 try:
                     validate_claim(text, claim)
                     if claim.source_span_id is not None and claim.source_span_id not in span_ids:

@@ -12,7 +12,7 @@ import main
 import models.nlp.loading as loading
 import storage.preannotate as preannotate_module
 from models.annotation import Span, Status
-from models.document import Document
+from models.document import DocStatus, Document
 from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import BLANK_WARNING, LoadedModel, shared_model
 from storage.importers import import_paths
@@ -358,3 +358,20 @@ def test_pipelines_given_by_a_worker_are_reused_not_reloaded(tmp_path, english, 
     pipelines = {resolve_model_name(None, "en"): english}
     report = preannotate(path, None, pipelines=pipelines)
     assert report.documents == 1 and report.spans_added > 0
+
+
+def test_documents_marked_done_are_left_as_they_are(tmp_path, english):
+    """A done document's annotation is complete (the export and training rule): a new
+    suggestion there would be trained as "not an entity" (the adversarial test of
+    2026-11-30 ran `preannotate --docs 1` on a done document)."""
+    path, (done_id, open_id) = make_db(tmp_path, Document("Aid", ARTICLE), Document("Kenya", EMOJI_ARTICLE))
+    repo = Repository(path)
+    repo.set_document_status(done_id, DocStatus.DONE)
+    repo.close()
+
+    report = preannotate(path, english, [done_id, open_id])
+
+    assert (report.documents, report.total) == (1, 1)
+    assert stored_spans(path, done_id) == []
+    assert stored_spans(path, open_id)
+    assert "1 document(s) marked done left as they are" in " ".join(report.warnings)

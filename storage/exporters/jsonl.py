@@ -190,7 +190,7 @@ def restore_annotations(repo: Repository, doc_id: int, given: GivenText, record:
         _string(record, "_annotator_id", "") or repo.annotator,
     )
     stored = _restore_spans(repo, doc_id, given, _list(record, "spans", problems), defaults, restored)
-    _restore_claims(repo, doc_id, given, _list(record, "claims", problems), stored, defaults, problems)
+    _restore_claims(repo, doc_id, given, _list(record, "claims", problems), stored, defaults, restored)
     if record.get("doc_status") is not None:
         try:
             repo.set_document_status(doc_id, DocStatus(record["doc_status"]))
@@ -253,8 +253,9 @@ def _restore_claims(
     raws: list[Any],
     spans: dict[int, Span],
     defaults: _Defaults,
-    problems: list[str],
+    restored: Restored,
 ) -> None:
+    problems = restored.problems
     claims: list[tuple[int, Claim]] = []
     for i, raw in enumerate(raws):
         try:
@@ -266,9 +267,15 @@ def _restore_claims(
         if warning:
             problems.append(f"claim {i + 1}: {warning}")
     results = repo.restore_claims(doc_id, [claim for _, claim in claims]) if claims else []
-    for (i, _), result in zip(claims, results, strict=True):
+    for (i, given_claim), result in zip(claims, results, strict=True):
         if isinstance(result, AnnotationError):
             problems.append(f"claim {i + 1}: {result}")
+            continue
+        trimmed = [name for name, part in given_claim.parts().items() if part != result.parts()[name]]
+        if trimmed:
+            restored.warnings.append(
+                f"claim {i + 1}: white space at the edges of its {' and '.join(trimmed)} trimmed"
+            )
 
 
 def _string(raw: dict[str, Any], key: str, default: str) -> str:
