@@ -20,7 +20,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import NoReturn
 
 EXIT_USAGE = 2
@@ -34,10 +33,10 @@ def _open_repository(path: str, must_exist: bool = False, writing: str = ""):
     """The repository at ``path``, checked (``quick_check``); ``writing`` names what the
     command will write, and a read-only or damaged file is then refused (CliError)."""
     from storage.repository import Repository
-    from storage.schema import DatabaseError
+    from storage.schema import DatabaseError, missing_database
 
-    if must_exist and not Path(path).exists():
-        raise CliError(f"no database at {path}; create one with: python main.py import --db {path} FILES")
+    if must_exist and (problem := missing_database(path)):
+        raise CliError(problem)
     try:
         repo = Repository(path)
     except DatabaseError as exc:

@@ -12,11 +12,10 @@ import argparse
 import json
 import sqlite3
 import sys
-from pathlib import Path
 
 from storage.preannotate import PreannotateError, parse_doc_ids
 from storage.repository import Repository
-from storage.schema import DatabaseError
+from storage.schema import DatabaseError, missing_database
 
 EXIT_USAGE = 2
 _PAGE = 500
@@ -50,10 +49,8 @@ def add_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(path: str) -> Repository:
-    if not Path(path).exists():
-        raise DatabaseError(
-            f"no database at {path}; create one with: python main.py import --db {path} FILES"
-        )
+    if problem := missing_database(path):
+        raise DatabaseError(problem)
     return Repository(path)
 
 

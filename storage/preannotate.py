@@ -31,7 +31,7 @@ from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_mode
 from models.nlp.pieces import LONG_TEXT_CHARS, shift_claim, shift_span, text_pieces
 from storage.model_registry import resolve_model
 from storage.repository import Repository
-from storage.schema import DatabaseError, explain
+from storage.schema import DatabaseError, explain, missing_database
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -132,10 +132,8 @@ def preannotate(
     batches stored before it stay).
     """
     path = Path(repo_path)
-    if not path.is_file():
-        raise PreannotateError(
-            f"no database at {path}; create one with: python main.py import --db {path} FILES"
-        )
+    if problem := missing_database(path):
+        raise PreannotateError(problem)
     if batch_size < 1:
         raise PreannotateError(f"batch size must be at least 1, not {batch_size}")
     if n_process < 1:

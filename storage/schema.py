@@ -362,6 +362,20 @@ def is_database_file(target: str | Path, database: str | Path) -> bool:
     return False
 
 
+def missing_database(path: str | Path) -> str | None:
+    """Why a command that reads an existing database cannot use ``path`` (one line), or
+    ``None``: no file there, a folder, or an empty file (SQLite would take it for a new
+    database and the command would write one)."""
+    target = Path(path)
+    if not target.exists():
+        return f"no database at {target}; create one with: python main.py import --db {target} FILES"
+    if not target.is_file():
+        return f"{target} is a folder, not a Quire database"
+    if target.stat().st_size == 0:
+        return f"{target} is empty, not a Quire database; nothing was written"
+    return None
+
+
 class ReadOnlyError(DatabaseError):
     """A write asked of a database opened read-only; the message says why it is."""
 

@@ -40,10 +40,10 @@ from models.nlp.training import claim_model, ner
 from models.nlp.training.loop import Emit, LoopResult, LoopSettings, train_components
 from models.nlp.training.record import TASKS, TrainedModel
 from models.nlp.training.scores import Counts, add_counts, claim_counts, claim_scores
-from storage.exporters.base import ExportError, ExportOptions, dev_split, export_corpus
+from storage.exporters.base import ExportError, ExportOptions, dev_fraction_problem, dev_split, export_corpus
 from storage.model_registry import ModelRegistry, resolve_model
 from storage.repository import Repository
-from storage.schema import DatabaseError, is_database_file
+from storage.schema import DatabaseError, is_database_file, missing_database
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -84,8 +84,8 @@ class TrainOptions:
     def check(self, database: Path) -> None:
         if self.task not in TASKS:
             raise TrainError(f"unknown task {self.task!r}; use one of {', '.join(TASKS)}")
-        if not 0 < self.dev_fraction < 1:
-            raise TrainError(f"--dev-fraction must be between 0 and 1, not {self.dev_fraction}")
+        if problem := dev_fraction_problem(self.dev_fraction):
+            raise TrainError(problem)
         if self.max_minutes <= 0:
             raise TrainError(f"--max-minutes must be more than 0, not {self.max_minutes}")
         if is_database_file(self.out, database):
@@ -185,8 +185,8 @@ def train(
     base pipeline that cannot load), ExportError (the data cannot be written)."""
     started = time.monotonic()
     path = Path(db_path)
-    if not path.is_file():
-        raise TrainError(f"no database at {path}; create one with: python main.py import --db {path} FILES")
+    if problem := missing_database(path):
+        raise TrainError(problem)
     options.check(path)
     emit = emit or (lambda event: None)
     cancelled = cancelled or (lambda: False)

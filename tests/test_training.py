@@ -181,7 +181,7 @@ def test_skips_what_the_confirmed_work_does_not_support(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--dev-fraction", "1.5"], "--dev-fraction must be between 0 and 1"),
+        (["--dev-fraction", "1.5"], "--dev-fraction must be more than 0 and less than 1"),
         (["--task", "pos"], "unknown task 'pos'; use one of ner, claims, all"),
         (["--max-minutes", "0"], "--max-minutes must be more than 0"),
     ],

@@ -26,7 +26,7 @@ from typing import IO, Any, Protocol
 from models.annotation import Claim, Span, Status
 from models.document import DocStatus, Document
 from storage.repository import Repository
-from storage.schema import DatabaseError, explain, is_database_file
+from storage.schema import DatabaseError, explain, is_database_file, missing_database
 
 FORMATS = ("spacy", "jsonl", "conll", "claims", "entities", "patterns")
 # Formats of the canonical entities themselves, written from the repository in one pass
@@ -84,8 +84,8 @@ class ExportOptions:
         if self.dev_fraction is not None:
             if self.format != "spacy":
                 raise ExportError("--dev-fraction applies to --format spacy only")
-            if not 0 < self.dev_fraction < 1:
-                raise ExportError(f"--dev-fraction must be between 0 and 1, not {self.dev_fraction}")
+            if problem := dev_fraction_problem(self.dev_fraction):
+                raise ExportError(problem)
             if self.out.exists() and not self.out.is_dir():
                 raise ExportError(f"{self.out} is a file; with --dev-fraction --out names a folder")
         elif self.out.is_dir():
@@ -330,8 +330,8 @@ def export_corpus(
     options.check(source.path if isinstance(source, Repository) else source)
     if isinstance(source, Repository):
         return _export(source, options, progress, cancelled)
-    if not Path(source).exists():
-        raise ExportError(f"no database at {source}")
+    if problem := missing_database(source):
+        raise ExportError(problem)
     try:
         repo = Repository(source)
     except DatabaseError as exc:
@@ -433,6 +433,14 @@ def _make_writer(
     from storage.exporters.claims import ClaimsWriter
 
     return ClaimsWriter(files["main"], report, links=repo.entities)
+
+
+def dev_fraction_problem(fraction: float) -> str | None:
+    """Why ``fraction`` cannot be a dev share (``None`` when it can): the dev and the
+    training part must each get documents, so 0 and 1 are both refused."""
+    if 0 < fraction < 1:
+        return None
+    return f"--dev-fraction must be more than 0 and less than 1 (a share of the documents), not {fraction:g}"
 
 
 def dev_split(doc_ids: list[int], fraction: float, seed: int) -> set[int]:

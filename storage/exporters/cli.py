@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from storage.exporters.base import (
     DOCS_CHOICES,
@@ -22,6 +21,7 @@ from storage.exporters.base import (
     ExportOptions,
     export_corpus,
 )
+from storage.schema import missing_database
 
 EXIT_STRICT = 1
 EXIT_USAGE = 2
@@ -94,11 +94,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         if show_progress:
             print(f"\rexporting {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    if not Path(args.db).exists():
-        print(
-            f"error: no database at {args.db}; create one with: python main.py import --db {args.db} FILES",
-            file=sys.stderr,
-        )
+    if problem := missing_database(args.db):
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         report = export_corpus(args.db, options, progress=progress)

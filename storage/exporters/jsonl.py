@@ -181,12 +181,13 @@ def restore_annotations(repo: Repository, doc_id: int, given: GivenText, record:
     A span with white space at an edge is stored trimmed, with a warning.
 
     Records from other tools (Prodigy) work too: spans without a status take the
-    answer's (``reject``: rejected, else accepted), without an origin ``import:jsonl``,
+    answer's (``reject``: rejected; ``ignore``, an example the annotator skipped:
+    suggested, left to review; else accepted), without an origin ``import:jsonl``,
     without an annotator the record's ``_annotator_id`` or the repository's annotator."""
     restored = Restored()
     problems = restored.problems
     defaults = _Defaults(
-        Status.REJECTED if record.get("answer") == "reject" else Status.ACCEPTED,
+        _ANSWER_STATUS.get(record.get("answer"), Status.ACCEPTED),
         _string(record, "_annotator_id", "") or repo.annotator,
     )
     stored = _restore_spans(repo, doc_id, given, _list(record, "spans", problems), defaults, restored)
@@ -208,6 +209,11 @@ def unaligned_spans(tokens: Doc, spans: list[Span]) -> list[str]:
         for span in spans
         if tokens.char_span(span.start, span.end, alignment_mode="strict") is None
     ]
+
+
+# Prodigy's answers, for spans that carry no status of their own: "ignore" is a skipped
+# example, not a confirmation (our own export writes a status on every span).
+_ANSWER_STATUS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SUGGESTED}
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,9 @@ Sentence = list[tuple[str, str]]  # (token, tag)
 
 def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as file:
+        # lines end at \n only (\r\n too): a lone \r, form feed or U+2028 inside a line
+        # belongs to its token instead of starting a token line of its own
+        with path.open(encoding="utf-8-sig", newline="\n") as file:
             by_docstart = next((line for line in file if line.strip()), "").startswith(DOCSTART)
             file.seek(0)
             number = 0

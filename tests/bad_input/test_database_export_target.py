@@ -158,3 +158,34 @@ def test_atomic_file_temporary_names_are_the_pattern_cleaned_up(tmp_path):
     orphan = temp.with_name(temp.name.replace(f".{os.getpid()}-", f".{dead}-"))
     temp.rename(orphan)
     assert remove_stale_temp_files(tmp_path) == [orphan]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["export", "--format", "jsonl", "--out", "{folder}/out.jsonl", "--quiet"],
+        ["preannotate"],
+        ["entities"],
+        ["train", "--out", "{folder}/model"],
+    ],
+)
+def test_commands_that_read_a_database_refuse_an_empty_file_and_leave_it_empty(tmp_path, capsys, command):
+    """SQLite takes an empty file for a new database: `stats` used to turn any empty file
+    (a mistyped name) into a Quire database. Reading commands refuse it in one line."""
+    empty = tmp_path / "notes.db"
+    empty.touch()
+    argv = [part.format(folder=tmp_path) for part in command]
+    assert main.main([argv[0], "--db", str(empty), *argv[1:]]) == 2
+    assert empty.stat().st_size == 0
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {empty} is empty, not a Quire database; nothing was written"
+    ]
+
+
+def test_a_dev_fraction_of_one_says_what_it_must_be(tmp_path, capsys):
+    db = tmp_path / "q.db"
+    Repository(db).close()
+    assert main.main(["export", "--db", str(db), "--format", "spacy", "--out", str(tmp_path / "out"),
+                      "--dev-fraction", "1"]) == 2  # fmt: skip
+    assert "must be more than 0 and less than 1 (a share of the documents), not 1" in capsys.readouterr().err

@@ -6,8 +6,10 @@ every file)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from models.annotation import Status
 from storage import formats
 from storage.formats.html import decode
 from storage.importers import ImportReport, import_paths
@@ -16,11 +18,12 @@ from storage.repository import Repository
 BAD = Path(__file__).parents[1] / "data" / "bad_import"
 
 
-def imported(tmp_path: Path, name: str) -> tuple[ImportReport, list[tuple[str, list, list]]]:
-    """The report and, per stored document, (text, [(label, covered text)], [claim parts as text])."""
+def imported(tmp_path: Path, name: str | Path) -> tuple[ImportReport, list[tuple[str, list, list]]]:
+    """The report and, per stored document, (text, [(label, covered text)], [claim parts as
+    text]) of ``name`` in tests/data/bad_import/ (or of the file at a ``Path``)."""
     repo = Repository(tmp_path / "quire.db")
     try:
-        report = import_paths(repo, [BAD / name])
+        report = import_paths(repo, [name if isinstance(name, Path) else BAD / name])
         stored = []
         for doc_id in repo.document_ids():
             text = repo.document(doc_id).text
@@ -186,3 +189,38 @@ def test_files_without_any_document_say_so(tmp_path):
     assert [str(p) for p in report.problems] == [
         f"{empty}: no tasks: the export is an empty list; nothing imported"
     ]
+
+
+def test_conll_line_with_a_lone_carriage_return_stays_one_token_line(tmp_path):
+    """Only \\n (or \\r\\n) ends a line: a stray \\r inside a line used to split it in two,
+    turning 'B-ORG' into a token of its own."""
+    source = tmp_path / "stray_cr.conll"
+    source.write_bytes(b"Acme\rCorp B-ORG\nsaid O\n. O\n\nOslo B-GPE\r\nwaits O\r\n")
+    report, stored = imported(tmp_path, source)
+    assert not report.problems
+    # one document per blank-line block; the \r is normalised like any stored \r
+    assert [(text, spans) for text, spans, _ in stored] == [
+        ("Acme\nCorp said.", [("ORG", "Acme\nCorp")]),
+        ("Oslo waits", [("GPE", "Oslo")]),
+    ]
+
+
+def test_prodigy_task_answered_ignore_leaves_its_spans_to_review(tmp_path):
+    """In Prodigy, "ignore" is an example the annotator skipped: its spans are not
+    confirmed work (they used to import as accepted and would train as gold)."""
+    source = tmp_path / "prodigy.jsonl"
+    tasks = [
+        {"text": "Oslo is cold.", "spans": [{"start": 0, "end": 4, "label": "GPE"}], "answer": "ignore"},
+        {"text": "Bergen is wet.", "spans": [{"start": 0, "end": 6, "label": "GPE"}], "answer": "accept"},
+        {"text": "Paris is far.", "spans": [{"start": 0, "end": 5, "label": "GPE"}], "answer": "reject"},
+    ]
+    source.write_text("\n".join(json.dumps(task) for task in tasks), encoding="utf-8")
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        import_paths(repo, [source])
+        statuses = {
+            repo.document(i).text.split()[0]: [s.status for s in repo.spans(i)] for i in repo.document_ids()
+        }
+    finally:
+        repo.close()
+    assert statuses == {"Oslo": [Status.SUGGESTED], "Bergen": [Status.ACCEPTED], "Paris": [Status.REJECTED]}
