@@ -365,13 +365,23 @@ class CorpusWorkflow(QObject):
         self._mark_done_and_next(document)
 
     def _ask_mark_done(self, document: Document, left: int) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Mark done?", f"{left} suggestion(s) in this document "
-                          "are not reviewed yet.", parent=self.window)  # fmt: skip
+        spans, claims = self.session.suggestions_left_by_kind()
+        kinds = [f"{n} {kind} suggestion{'s' if n != 1 else ''}"
+                 for n, kind in ((spans, "entity"), (claims, "claim")) if n]  # fmt: skip
+        verb = "is" if left == 1 else "are"
+        box = QMessageBox(QMessageBox.Icon.Question, "Mark done?",
+                          f"{' and '.join(kinds)} in this document {verb} not reviewed yet.",
+                          parent=self.window)  # fmt: skip
         box.setObjectName("markDoneQuestion")
-        box.setInformativeText(
-            "In a document marked done, accepted spans are the complete annotation: the unreviewed "
-            "suggestions would be exported as not entities."
-        )
+        consequences = []
+        if spans:
+            consequences.append(
+                "accepted spans are the complete annotation: the unreviewed entity suggestions would "
+                "be exported as not entities"
+            )
+        if claims:
+            consequences.append("unreviewed claim suggestions are left out of the claims export")
+        box.setInformativeText(f"In a document marked done, {'; '.join(consequences)}.")
         done = box.addButton("Mark done anyway", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep reviewing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(QMessageBox.StandardButton.NoButton)

@@ -125,8 +125,12 @@ class DocumentSession(QObject):
 
     def suggestions_left(self) -> int:
         """Suggested spans and claims of the open document not yet reviewed."""
+        return sum(self.suggestions_left_by_kind())
+
+    def suggestions_left_by_kind(self) -> tuple[int, int]:
+        """``(entity suggestions, claim suggestions)`` of the open document not yet reviewed."""
         claims = sum(1 for c in self.claims.values() if c.status == Status.SUGGESTED)
-        return len(self.suggestion_order) + claims
+        return len(self.suggestion_order), claims
 
     def ensure_open(self, doc_id: int) -> None:
         if self.document is None or self.document.id != doc_id:

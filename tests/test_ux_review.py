@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui.claim_panel import PART_FORMATS
-from models.annotation import RangeSet, Span, Status
+from models.annotation import Claim, RangeSet, Span, Status
 from models.corpus import word_prefixes
 from models.document import DocStatus
 from models.labels import LabelSet, darkened
@@ -62,7 +62,8 @@ def _answer(qtbot, window, button_text: str) -> None:
     qtbot.waitUntil(lambda: window.corpus.done_question is not None)
     box: QMessageBox = window.corpus.done_question
     qtbot.waitUntil(box.isVisible)
-    assert "1 suggestion(s)" in box.text()
+    assert box.text() == "1 entity suggestion in this document is not reviewed yet."
+    assert "exported as not entities" in box.informativeText()
     button = next(b for b in box.buttons() if b.text() == button_text)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -82,6 +83,32 @@ def test_ctrl_enter_with_suggestions_left_asks_first(qtbot, repo, make_document,
     _answer(qtbot, window, "Mark done anyway")
     assert repo.document(doc_id).status == DocStatus.DONE
     assert window.session.document.title == "Second"
+
+
+def test_the_mark_done_question_counts_claim_suggestions_as_claims(qtbot, repo, make_document, main_window):
+    """A newcomer read "3 suggestion(s) ... would be exported as not entities" when two of
+    them were claims: the question counts each kind and says what happens to each."""
+    doc_id = _with_suggestion(repo, make_document)
+    content = TEXT.index("one missile hit the base")
+    said = TEXT.index("said")
+    claims = [
+        Claim(
+            doc_id=doc_id, content_start=content, content_end=content + 24, cue_start=said, cue_end=said + 4
+        ),
+        Claim(doc_id=doc_id, content_start=0, content_end=18),
+    ]
+    repo.apply_suggestions(doc_id, [], claims)
+    window = main_window(repo, doc_id)
+    qtbot.keyClick(window.article.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.corpus.done_question is not None)
+    box: QMessageBox = window.corpus.done_question
+    assert box.text() == "1 entity suggestion and 2 claim suggestions in this document are not reviewed yet."
+    assert "exported as not entities" in box.informativeText()
+    assert "unreviewed claim suggestions are left out of the claims export" in box.informativeText()
+    qtbot.mouseClick(
+        next(b for b in box.buttons() if b.text() == "Keep reviewing"), Qt.MouseButton.LeftButton
+    )
+    assert repo.document(doc_id).status != DocStatus.DONE
 
 
 def test_ctrl_enter_without_suggestions_marks_done_at_once(qtbot, repo, make_document, main_window):
