@@ -152,6 +152,17 @@ class Claim:
         """Identity of a claim suggestion: its content and cue offsets."""
         return (self.content_start, self.content_end, self.cue_start, self.cue_end)
 
+    def core_content(self, text: str) -> tuple[int, int]:
+        """The content range without white space, punctuation and quotation marks at its
+        edges (code points into ``text``, the document's text): two claims with the same
+        core say the same thing, whether or not one kept the final period or the quotes."""
+        start, end = self.content_start, self.content_end
+        while start < end and (text[start].isspace() or text[start] in _EDGE_MARKS):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_MARKS):
+            end -= 1
+        return start, end
+
     def parts(self) -> dict[str, tuple[int, int] | None]:
         """The three text ranges of the claim, ``None`` where a part is unset."""
 
@@ -240,4 +251,9 @@ class RangeSet:
 
     def overlaps(self, start: int, end: int) -> bool:
         before = bisect_left(self._starts, end)  # ranges that start before ``end``
-        return before > 0 and self._reach[before - 1] > start
+        return (
+            before > 0 and self._reach[before - 1] > start
+        )  # Marks a claim's content may keep or drop at its edges without saying anything else.
+
+
+_EDGE_MARKS = frozenset(".,;:!?\"'\u2018\u2019\u201c\u201d\u00ab\u00bb()[]\u2026-\u2013\u2014")

@@ -587,6 +587,13 @@ class Repository:
                 "SELECT id, doc_id, start, end, status = 'accepted' FROM spans "
                 "WHERE doc_id IN ({ids}) AND status != 'rejected'", ids),
             key=lambda row: (row[4], -row[0]))}  # fmt: skip
+        # a suggestion restating a claim already there (by hand, or rejected) is skipped too:
+        # the same content but for edge punctuation or quotes, or the same cue with content
+        # that overlaps it
+        cores, by_cue = set(), {}
+        for doc_id, content_start, content_end, cue_start, cue_end in known:
+            claim = Claim(doc_id, content_start, content_end, cue_start, cue_end)
+            self._remember_claim(claim, texts[doc_id], cores, by_cue)
         rows, skipped = [], 0
         for doc_id, _, claims in batch:
             for claim in claims:
@@ -594,10 +601,11 @@ class Repository:
                     raise AnnotationError(f"claim of document {claim.doc_id} given for {doc_id}")
                 claim = trim_claim(texts[doc_id], claim)
                 validate_claim(texts[doc_id], claim)
-                if (doc_id, *claim.key) in known:
+                if (doc_id, *claim.key) in known or self._restates(claim, texts[doc_id], cores, by_cue):
                     skipped += 1
                     continue
                 known.add((doc_id, *claim.key))
+                self._remember_claim(claim, texts[doc_id], cores, by_cue)
                 row = _claim_row(claim)
                 del row["id"]
                 row.update(status=Status.SUGGESTED.value, created=stamp, updated=stamp)
@@ -605,6 +613,25 @@ class Repository:
                     row["source_span_id"] = sources.get((doc_id, claim.source_start, claim.source_end))
                 rows.append(row)
         return rows, skipped
+
+    @staticmethod
+    def _remember_claim(claim: Claim, text: str, cores: set, by_cue: dict) -> None:
+        cores.add((claim.doc_id, *claim.core_content(text)))
+        if claim.cue_start is not None:
+            by_cue.setdefault((claim.doc_id, claim.cue_start, claim.cue_end), []).append(claim)
+
+    @staticmethod
+    def _restates(claim: Claim, text: str, cores: set, by_cue: dict) -> bool:
+        if (claim.doc_id, *claim.core_content(text)) in cores:
+            return True
+        same_cue = (
+            by_cue.get((claim.doc_id, claim.cue_start, claim.cue_end), ())
+            if claim.cue_start is not None
+            else ()
+        )
+        return any(
+            o.content_start < claim.content_end and claim.content_start < o.content_end for o in same_cue
+        )
 
     def _rows_for_documents(self, sql: str, doc_ids: list[int]) -> Iterator[tuple]:
         """Rows of ``sql``, whose ``{ids}`` stands for the placeholders of ``doc_ids``

@@ -99,3 +99,30 @@ def test_two_connections_migrate_once(tmp_path):
 def test_repository_roundtrip_of_documents(repo):
     doc_id = repo.add_document(Document(title="T", text="Text 😀 here.", meta={"a": 1}))
     assert repo.document(doc_id).meta == {"a": 1}
+
+
+def test_a_suggestion_restating_a_claim_already_there_is_skipped(repo, make_document):
+    """A newcomer saw pre-annotation add a second copy of a claim made by hand that
+    differed only by the final period: a restatement (same content but for edge
+    punctuation or quotes, or the same cue with overlapping content) is skipped."""
+    text = 'The army said "the port is closed." Ali said the road was cut. Aid is late.'
+    doc_id = make_document(text)
+
+    def at(part: str) -> tuple[int, int]:
+        return text.index(part), text.index(part) + len(part)
+
+    army_said, ali_said = at("said"), (text.index("said", 20), text.index("said", 20) + 4)
+    by_hand = Claim(doc_id, *at("the port is closed"), *army_said)  # no quotes, no period
+    repo.add_claim(by_hand)
+    rejected = Claim(doc_id, *at("the road was cut"), *ali_said, status=Status.REJECTED)
+    repo.add_claim(rejected)
+    suggestions = [
+        Claim(doc_id, *at('"the port is closed."'), *army_said),  # same core, quotes kept
+        Claim(doc_id, *at("the port is closed."), None, None),  # same core, no cue
+        Claim(doc_id, *at("the road was cut."), *ali_said),  # same cue, overlapping content
+        Claim(doc_id, *at("Aid is late"), None, None),  # a new claim
+    ]
+    report = repo.apply_suggestions(doc_id, [], suggestions)
+    assert (report["claims_added"], report["claims_skipped"]) == (1, 3)
+    contents = sorted(text[c.content_start : c.content_end] for c in repo.claims(doc_id))
+    assert contents == ["Aid is late", "the port is closed", "the road was cut"]
