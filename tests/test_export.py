@@ -517,7 +517,7 @@ def test_cli_strict_exits_non_zero_only_when_asked(corpus, tmp_path, capsys):
     ("extra", "message"),
     [
         (["--format", "jsonl", "--dev-fraction", "0.2"], "--dev-fraction applies to --format spacy only"),
-        (["--format", "spacy", "--dev-fraction", "1.5"], "between 0 and 1"),
+        (["--format", "spacy", "--dev-fraction", "1.5"], "more than 0 and less than 1"),
         (["--format", "conll", "--status", "all"], "cannot carry a status"),
     ],
 )
