@@ -8,6 +8,10 @@ points into the .txt exactly as stored, line endings included).
   Roles are read case-insensitively; ``Content`` is required; an event's trigger is its cue
   when no ``Cue`` role is given. Text-bound annotations used only as a claim's content,
   cue or trigger are claim parts, not entity spans; a source that is an entity is both.
+  Several ``Content`` arguments (``Content:T3 Content2:T4``) make one claim each; a
+  repeated ``Source`` or ``Cue`` keeps its first, with a warning. A text annotation
+  labelled ``Cue``, ``Content`` or ``Attribution`` that no claim uses is named in a
+  warning, never imported as an entity.
 - Attributes ``SourceKind`` and ``Certainty`` on an event or relation set the claim's
   source kind and certainty; ``#`` annotator notes on them become the claim's note.
 - An annotation id given twice (``T1`` on two lines) keeps its first line; the repeat
@@ -30,6 +34,8 @@ from pathlib import Path
 from storage.formats.records import ReadContext, ReadProblem, SourceClaim, SourceDocument, SourceSpan
 
 _ROLES = ("source", "cue", "content")
+# Text annotations with these labels are claim parts, never entities.
+_PART_LABELS = ("cue", "content", "attribution")
 # Entity labels that tell a claim's source kind when no SourceKind attribute does.
 _KIND_OF_LABEL = {"PERSON": "named_person", "PER": "named_person", "ORG": "named_organisation",
                   "ORGANIZATION": "named_organisation", "ORGANISATION": "named_organisation"}  # fmt: skip
@@ -130,14 +136,15 @@ def _text_bound(fields: list[str], doc: SourceDocument, number: int, bom: bool) 
     return _TextBound(label, start, end)
 
 
-def _link(body: str) -> tuple[str, dict[str, str]]:
-    """An event's trigger and its role -> argument id (relations have no trigger)."""
+def _link(body: str) -> tuple[str, dict[str, list[str]]]:
+    """An event's trigger and its role -> argument ids, in the order given (relations
+    have no trigger; brat numbers a repeated role: ``Content:T3 Content2:T4``)."""
     head, *arguments = body.split()
     trigger = head.partition(":")[2]
-    roles = {}
+    roles: dict[str, list[str]] = {}
     for argument in arguments:
         role, _, target = argument.partition(":")
-        roles[role.rstrip("0123456789").lower()] = target
+        roles.setdefault(role.rstrip("0123456789").lower(), []).append(target)
     return trigger, roles
 
 
@@ -152,20 +159,38 @@ def _claims_and_spans(doc, bounds, links, attributes, notes) -> None:
     for ident, (trigger, roles) in links.items():
         if "content" not in roles:
             continue
-        if "cue" not in roles and trigger:
-            roles = {**roles, "cue": trigger}
-        missing = [target for role, target in roles.items() if role in _ROLES and target not in bounds]
+        missing = [t for role, targets in roles.items() if role in _ROLES for t in targets if t not in bounds]
         if missing:
             doc.warnings.append(
                 f"{ident}: refers to {', '.join(missing)}, which is not a text annotation; skipped"
             )
             continue
-        parts.update(roles[role] for role in ("content", "cue") if role in roles)
+        for role, targets in roles.items():
+            if role != "content" and len(targets) > 1:
+                doc.warnings.append(
+                    f"{ident}: {len(targets)} {role.title()} arguments; the first, {targets[0]}, kept"
+                )
+        single = {role: targets[0] for role, targets in roles.items() if role != "content"}
+        if "cue" not in single and trigger:
+            single["cue"] = trigger
+        parts.update(single[role] for role in ("cue",) if role in single)
         parts.add(trigger)
-        claims.append((ident, roles))
+        # several Content arguments: one claim each, with the same source and cue
+        for content in roles["content"]:
+            parts.add(content)
+            claims.append((ident, {**single, "content": content}))
     index: dict[str, int] = {}
     for ident, bound in bounds.items():
-        if ident not in parts or any(roles.get("source") == ident for _, roles in claims):
+        if any(roles.get("source") == ident for _, roles in claims):
+            index[ident] = len(doc.spans)
+            doc.spans.append(SourceSpan(bound.start, bound.end, bound.label))
+        elif ident in parts:
+            continue
+        elif bound.label.lower() in _PART_LABELS:
+            doc.warnings.append(
+                f"{ident}: a {bound.label} annotation that no claim uses; not imported as an entity"
+            )
+        else:
             index[ident] = len(doc.spans)
             doc.spans.append(SourceSpan(bound.start, bound.end, bound.label))
     for ident, roles in claims:

@@ -224,3 +224,37 @@ def test_prodigy_task_answered_ignore_leaves_its_spans_to_review(tmp_path):
     finally:
         repo.close()
     assert statuses == {"Oslo": [Status.SUGGESTED], "Bergen": [Status.ACCEPTED], "Paris": [Status.REJECTED]}
+
+
+def test_brat_event_with_two_content_arguments_makes_two_claims_and_no_content_entity(tmp_path):
+    """brat numbers a repeated role (``Content:T3 Content2:T4``); the reader kept only the
+    last content, and the other became an accepted entity labelled "Content" that would
+    have entered NER training (brat #173 shape)."""
+    text = "Anna Berg said we will win and that talks go on.\nBo typed a Cue word."
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
+
+    def bound(ident: str, label: str, part: str) -> str:
+        start = text.index(part)
+        return f"{ident}\t{label} {start} {start + len(part)}\t{part}"
+
+    (tmp_path / "c.ann").write_text("\n".join([
+        bound("T1", "PERSON", "Anna Berg"), bound("T2", "Cue", "said"),
+        bound("T3", "Content", "we will win"), bound("T4", "Content", "talks go on"),
+        bound("T5", "Cue", "Cue word"), bound("T6", "PERSON", "Bo"),
+        "E1\tAttribution:T2 Source:T1 Content:T3 Content2:T4 Source2:T6",
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        report = import_paths(repo, [tmp_path / "c.txt"])
+        [doc_id] = repo.document_ids()
+        spans = [(s.label, text[s.start : s.end]) for s in repo.spans(doc_id)]
+        claims = sorted((text[c.content_start : c.content_end], text[c.cue_start : c.cue_end],
+                         text[c.source_start : c.source_end]) for c in repo.claims(doc_id))  # fmt: skip
+    finally:
+        repo.close()
+    assert claims == [("talks go on", "said", "Anna Berg"), ("we will win", "said", "Anna Berg")]
+    assert spans == [("PERSON", "Anna Berg"), ("PERSON", "Bo")], "no entity labelled Cue or Content"
+    assert sorted(p.message for p in report.warnings) == [
+        "E1: 2 Source arguments; the first, T1, kept",
+        "T5: a Cue annotation that no claim uses; not imported as an entity",
+    ]
