@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -86,8 +87,8 @@ class TrainOptions:
             raise TrainError(f"unknown task {self.task!r}; use one of {', '.join(TASKS)}")
         if problem := dev_fraction_problem(self.dev_fraction):
             raise TrainError(problem)
-        if self.max_minutes <= 0:
-            raise TrainError(f"--max-minutes must be more than 0, not {self.max_minutes}")
+        if not 0 < self.max_minutes < math.inf:  # NaN too: it would mean no time budget
+            raise TrainError(f"--max-minutes must be a number of minutes more than 0, not {self.max_minutes}")
         if is_database_file(self.out, database):
             raise TrainError(f"{self.out} is the database; choose a new folder for the model")
         if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
@@ -245,7 +246,13 @@ class _Training:
             self.options.out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise TrainError(f"cannot create {self.options.out.parent}: {exc.strerror or exc}") from None
-        with tempfile.TemporaryDirectory(prefix=".quire-train-", dir=self.options.out.parent) as tmp:
+        try:
+            workspace = tempfile.TemporaryDirectory(prefix=".quire-train-", dir=self.options.out.parent)
+        except OSError as exc:
+            raise TrainError(
+                f"cannot write the model in {self.options.out.parent}: {exc.strerror or exc}"
+            ) from None
+        with workspace as tmp:
             train_docs, dev_docs = self._entity_data(Path(tmp), base.nlp) if wants_ner else ([], [])
             ner_ready = wants_ner and self._ner_supported(base, train_docs, dev_docs)
             claim_data = self._claim_data() if wants_claims else None
@@ -335,9 +342,10 @@ class _Training:
             if not accepted and not complete:
                 continue
             doc = tokenize(document.text, document.language)
-            parts, misaligned = claim_model.part_spans(doc, accepted)
+            parts, unknown, misaligned = claim_model.part_spans(doc, accepted)
             self.report.problems += misaligned
-            doc.set_ents(parts, default="outside" if complete else "missing")
+            # the words of a part that cannot be learnt stay unknown, even in a done document
+            doc.set_ents(parts, missing=unknown, default="outside" if complete else "missing")
             (dev if document.id in dev_ids else train).append((doc, accepted, document.id))
         return train, dev
 

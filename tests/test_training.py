@@ -12,6 +12,7 @@ import pytest
 
 from main import main
 from models.annotation import Claim, Status
+from models.document import DocStatus, Document
 from models.nlp.claims import CLAIMS_ORIGIN
 from models.nlp.loading import load_model
 from models.nlp.training.claim_model import choose_mode, combine, link_parts
@@ -183,7 +184,8 @@ def test_skips_what_the_confirmed_work_does_not_support(tmp_path: Path) -> None:
     [
         (["--dev-fraction", "1.5"], "--dev-fraction must be more than 0 and less than 1"),
         (["--task", "pos"], "unknown task 'pos'; use one of ner, claims, all"),
-        (["--max-minutes", "0"], "--max-minutes must be more than 0"),
+        (["--max-minutes", "0"], "--max-minutes must be a number of minutes more than 0"),
+        (["--max-minutes", "nan"], "--max-minutes must be a number of minutes more than 0, not nan"),
     ],
 )
 def test_cli_bad_options_are_one_line(tmp_path: Path, capsys, args: list[str], message: str) -> None:
@@ -252,3 +254,48 @@ def test_parts_are_linked_within_a_sentence() -> None:
     claims = link_parts(doc, parts, 7, "model:x@1")
     assert [(c.content_start, c.cue_start, c.source_start) for c in claims] == [(15, 10, 0), (44, 37, None)]
     assert {c.origin for c in claims} == {"model:x@1"} and claims[0].source_text == "Ana Silva"
+
+
+def test_cli_out_in_a_folder_that_cannot_be_written_is_one_line(tmp_path: Path, capsys) -> None:
+    """The work folder beside ``--out`` was made outside the error handling: a folder the
+    user cannot write gave a PermissionError traceback (/proc stands for one here, as the
+    tests run as root)."""
+    db = training_corpus.build(tmp_path / "quire.db", documents=2)
+    code = main(["train", "--db", str(db), "--out", "/proc/quire-model", "--task", "ner"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("error: cannot write the model in /proc: ")
+
+
+def test_a_claim_settings_file_that_is_not_an_object_is_a_value_error(tmp_path: Path) -> None:
+    from models.nlp.training.claim_model import CLAIMS_FOLDER, SETTINGS_FILE, load_claim_part
+
+    (tmp_path / CLAIMS_FOLDER).mkdir()
+    (tmp_path / CLAIMS_FOLDER / SETTINGS_FILE).write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a JSON object"):
+        load_claim_part(tmp_path, "model:x@1")
+
+
+def test_a_claim_part_off_the_token_boundaries_stays_unknown_in_a_done_document(tmp_path: Path) -> None:
+    """An accepted claim whose content starts inside a word was left out of the claim
+    training data and, in a document marked done, its words were then trained as
+    "outside" (the adversarial test of 2026-11-30: 'economy is strong' became O)."""
+    from storage.training import _Training
+
+    text = "The economy is strong, officials said on Monday."
+    repo = Repository(tmp_path / "quire.db")
+    [doc_id] = repo.add_documents([Document("Economy", text)])
+    said = text.index("said")
+    content = text.index("conomy")  # inside "economy"
+    repo.add_claim(Claim(doc_id, content, text.index(","), said, said + 4))
+    repo.set_document_status(doc_id, DocStatus.DONE)
+    training = _Training(repo, TrainOptions(out=tmp_path / "m", dev_fraction=0.5), lambda event: None,
+                         lambda: False, deadline=0.0, started=0.0)  # fmt: skip
+    train_docs, dev_docs = training._claim_data()
+    repo.close()
+    [(doc, _claims, _id)] = train_docs + dev_docs
+    tags = {token.text: (token.ent_iob_, token.ent_type_) for token in doc}
+    assert tags["said"] == ("B", "CUE")
+    assert [tags[word] for word in ("economy", "is", "strong")] == [("", "")] * 3, "unknown, not O"
+    assert [tags[word] for word in ("The", "officials", "Monday")] == [("O", "")] * 3
+    assert training.report.problems == 1

@@ -61,12 +61,14 @@ def new_part_pipeline(language: str = "en") -> Language:
     return nlp
 
 
-def part_spans(doc: Doc, claims: list[Claim]) -> tuple[list[TokenSpan], int]:
+def part_spans(doc: Doc, claims: list[Claim]) -> tuple[list[TokenSpan], list[TokenSpan], int]:
     """The parts of ``claims`` as labelled token spans of ``doc`` (no overlaps: the longest
-    wins), and how many parts were left out because they are not on token boundaries."""
+    wins); the tokens of parts left out that no kept part covers, as one-token spans (they
+    are unknown, never "outside": pass them to ``Doc.set_ents(missing=...)``); and how
+    many parts were left out because they are not on token boundaries."""
     from spacy.util import filter_spans
 
-    spans, misaligned = [], 0
+    spans, left_out, misaligned = [], [], 0
     for claim in claims:
         for role, part in claim.parts().items():
             if part is None:
@@ -74,9 +76,16 @@ def part_spans(doc: Doc, claims: list[Claim]) -> tuple[list[TokenSpan], int]:
             span = doc.char_span(part[0], part[1], label=ROLE_LABELS[role], alignment_mode="strict")
             if span is None:
                 misaligned += 1
+                span = doc.char_span(part[0], part[1], alignment_mode="expand")
+                if span is not None:
+                    left_out.append(span)
             else:
                 spans.append(span)
-    return filter_spans(spans), misaligned
+    kept = filter_spans(spans)
+    left_out += [span for span in spans if span not in kept]
+    covered = {i for span in kept for i in range(span.start, span.end)}
+    unknown = sorted({i for span in left_out for i in range(span.start, span.end)} - covered)
+    return kept, [doc[i : i + 1] for i in unknown], misaligned
 
 
 def link_parts(doc: Doc, parts: list[tuple[int, int, str]], doc_id: int, origin: str) -> list[Claim]:
@@ -216,6 +225,8 @@ def load_claim_part(pipeline_folder: Path, origin: str) -> ClaimPart | None:
     if not settings_path.is_file():
         return None
     settings = json.loads(settings_path.read_text(encoding="utf-8"))
+    if not isinstance(settings, dict):
+        raise ValueError(f"{settings_path}: not a JSON object")
     mode = settings.get("mode", "rules")
     if mode not in MODES:
         raise ValueError(f"{settings_path}: unknown mode {mode!r}")
