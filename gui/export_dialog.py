@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.file_dialogs import existing_directory, save_file_name
 from gui.jobs import BackgroundJob
 from storage.exporters.alignment import rule_text
 from storage.exporters.base import ExportError, ExportOptions, export_corpus
@@ -143,9 +143,9 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if self.dev_fraction.value() > 0:
-            chosen = QFileDialog.getExistingDirectory(self, "Folder for train.spacy and dev.spacy")
+            chosen = existing_directory(self, "Folder for train.spacy and dev.spacy", self.destination.text())
         else:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.destination.text())
+            chosen = save_file_name(self, "Export to", self.destination.text())
         if chosen:
             self.destination.setText(chosen)
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.file_dialogs import existing_directory, open_file_names
 from gui.jobs import BackgroundJob
 from gui.repository_job import repository_job
 from storage.formats import FILE_PATTERNS
@@ -177,13 +177,13 @@ class ImportDialog(QDialog):
         return str(self.settings.value(LAST_FOLDER, "") or "")
 
     def choose_files(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(self, "Import files", self.last_folder(), FILE_FILTER)
+        files = open_file_names(self, "Import files", self.last_folder(), FILE_FILTER)
         if files:
             self._remember(str(Path(files[0]).parent))
         self.add_paths(files)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder", self.last_folder())
+        folder = existing_directory(self, "Import a folder", self.last_folder())
         if folder:
             self._remember(folder)
             self.add_paths([folder])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
+from gui import import_dialog
 from gui.threads import running_threads
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -49,8 +49,8 @@ def test_import_a_folder_and_a_bad_file_from_the_gui(
     make_document("Gas stopped in Oslo on Monday.", title="Already here")  # a duplicate of oslo.txt
     window = main_window(repo)
     dialog = open_import_dialog(qtbot, window)
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(batch["folder"]))
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(batch["pdf"])], ""))
+    monkeypatch.setattr(import_dialog, "existing_directory", lambda *a, **k: str(batch["folder"]))
+    monkeypatch.setattr(import_dialog, "open_file_names", lambda *a, **k: [str(batch["pdf"])])
     qtbot.mouseClick(dialog.add_folder_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
     assert dialog.chosen_paths() == [str(batch["folder"]), str(batch["pdf"])]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QFileDialog
 
+from gui import import_dialog
 from gui.import_dialog import LAST_FOLDER, ImportDialog
 from gui.threads import running_threads
 
@@ -25,9 +25,9 @@ def test_preview_shows_documents_spans_claims_and_problems_and_writes_nothing(
 
     def choose(parent, caption, folder, *rest):
         asked_in.append(folder)
-        return [str(IMPORT / "brat" / "verran_pilots.txt"), str(IMPORT / "html" / "members_login.html")], ""
+        return [str(IMPORT / "brat" / "verran_pilots.txt"), str(IMPORT / "html" / "members_login.html")]
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
+    monkeypatch.setattr(import_dialog, "open_file_names", choose)
     qtbot.mouseClick(dialog.add_files_button, Qt.MouseButton.LeftButton)
     assert asked_in == [""]
 
@@ -60,7 +60,7 @@ def test_the_last_folder_is_remembered_for_the_next_dialog(qtbot, repo, tmp_path
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     first = ImportDialog(repo.path, repo.annotator, settings=settings)
     qtbot.addWidget(first)
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a: str(IMPORT / "feeds"))
+    monkeypatch.setattr(import_dialog, "existing_directory", lambda *a: str(IMPORT / "feeds"))
     qtbot.mouseClick(first.add_folder_button, Qt.MouseButton.LeftButton)
     assert first.chosen_paths() == [str(IMPORT / "feeds")]
 
@@ -70,9 +70,9 @@ def test_the_last_folder_is_remembered_for_the_next_dialog(qtbot, repo, tmp_path
     qtbot.addWidget(second)
     asked_in = []
     monkeypatch.setattr(
-        QFileDialog,
-        "getOpenFileNames",
-        lambda parent, caption, folder, *rest: (asked_in.append(folder), ([], ""))[1],
+        import_dialog,
+        "open_file_names",
+        lambda parent, caption, folder, *rest: (asked_in.append(folder), [])[1],
     )
     qtbot.mouseClick(second.add_files_button, Qt.MouseButton.LeftButton)
     assert asked_in == [str(IMPORT / "feeds")]
