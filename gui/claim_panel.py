@@ -54,12 +54,13 @@ if TYPE_CHECKING:
     from gui.session import DocumentSession
 
 # Keys in the article text (no modifier) -> what they do to claims.
-CLAIM_KEYS = {Qt.Key.Key_C: "create", Qt.Key.Key_S: "source", Qt.Key.Key_U: "cue"}
+CLAIM_KEYS = {Qt.Key.Key_C: "create", Qt.Key.Key_S: "source", Qt.Key.Key_U: "cue", Qt.Key.Key_T: "content"}
 
 CLAIM_HELP = [
     ("C", "New claim from the selected text (snapped to tokens)"),
     ("S", "Source of the selected claim: the selected text, or the selected entity"),
     ("U", 'Cue of the selected claim ("told AFP", "claimed"): the selected text'),
+    ("T", "Content (the text) of the selected claim: the selected text"),
     ("A / Enter, X (claim list)", "Accept / reject the selected claim, then go to the next suggestion"),
     ("J / K (claim list)", "Next / previous suggested claim"),
     ("Delete (claim list)", "Delete the selected claim"),
@@ -442,7 +443,8 @@ class ClaimController(QObject):
             action = CLAIM_KEYS.get(Qt.Key(event.key())) if mods == Qt.KeyboardModifier.NoModifier else None
             if action is not None:
                 {"create": self.create_from_selection, "source": self.source_from_selection,
-                 "cue": self.cue_from_selection}[action]()  # fmt: skip
+                 "cue": self.cue_from_selection,
+                 "content": self.content_from_selection}[action]()  # fmt: skip
                 return True
         elif (kind == QEvent.Type.MouseButtonRelease and watched is self._viewport
               and event.button() == Qt.MouseButton.LeftButton):  # fmt: skip
@@ -522,6 +524,17 @@ class ClaimController(QObject):
         self.session.set_claim_part(claim.id, "cue", *selection)
         self.text.clear_text_selection()
 
+    def content_from_selection(self) -> None:
+        claim = self._claim_to_edit()
+        if claim is None:
+            return
+        selection = self.text.selection_offsets()
+        if selection is None:
+            self.session.message.emit("Select the text the claim says, then press T.")
+            return
+        self.session.set_claim_part(claim.id, "content", *selection)
+        self.text.clear_text_selection()
+
     def delete_selected(self) -> None:
         if self.session.selected_claim_id is not None:
             self.session.delete_claim(self.session.selected_claim_id)
@@ -570,6 +583,7 @@ def install_claim_panel(window: MainWindow) -> ClaimController:
         ("New claim from selection\tC", controller.create_from_selection),
         ("Source from selection or selected entity\tS", controller.source_from_selection),
         ("Cue from selection\tU", controller.cue_from_selection),
+        ("Content from selection\tT", controller.content_from_selection),
         ("Link source to…", lambda: controller.panel.link_menu().exec(QCursor.pos())),
         (None, None),
         ("Accept claim\tA in the list", lambda: controller.review("accept")),

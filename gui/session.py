@@ -510,14 +510,17 @@ class DocumentSession(QObject):
         return infer_source_kind(words, span.label if span is not None else None)
 
     def set_claim_part(self, claim_id: int, part: str, start: int, end: int) -> None:
-        """Set a claim's ``cue`` or ``source`` mention from a selection snapped to tokens.
-        A source that is exactly an entity span is linked to it (accepted spans first)."""
+        """Set a claim's ``content``, ``cue`` or ``source`` mention from a selection snapped
+        to tokens. A source that is exactly an entity span is linked to it (accepted spans
+        first)."""
         snapped = self._snap_claim_part(start, end)
         if snapped is None:
             return
         quoted = self._quote(*snapped)
-        if part == "cue":
-            self.change_claim(claim_id, f"Set cue {quoted}", cue_start=snapped[0], cue_end=snapped[1])
+        if part in ("cue", "content"):
+            self.change_claim(
+                claim_id, f"Set {part} {quoted}", **{f"{part}_start": snapped[0], f"{part}_end": snapped[1]}
+            )
             return
         spans = sorted(self.spans.values(), key=lambda s: (s.status != Status.ACCEPTED, s.id))
         span = next((s for s in spans if (s.start, s.end) == snapped and s.status != Status.REJECTED), None)

@@ -119,6 +119,29 @@ def test_c_makes_a_claim_u_and_s_set_cue_and_source_each_undone(qtbot, repo, mak
     assert panel.model.rowCount() == 1
 
 
+def test_t_sets_the_content_of_the_selected_claim_and_undo_restores_it(
+    qtbot, repo, make_document, main_window
+):
+    """A newcomer found a suggested claim's content cut short and no way to edit it but to
+    delete and recreate the claim: T takes the selected text as the content."""
+    doc_id = make_document(TEXT)
+    short = _at("The northern pier was struck")
+    claim = repo.add_claim(Claim(doc_id, *short))
+    window = main_window(repo, doc_id)
+    view, panel = window.article.text, window.claim_panel
+    window.session.select_claim(claim.id)
+    whole = _at("The northern pier was struck by four drones")
+    drag_select(qtbot, view, whole[0] + 1, whole[1] - 1)  # sloppy edges: snapped to tokens
+    qtbot.keyClick(view, Qt.Key.Key_T)
+    assert (repo.claim(claim.id).content_start, repo.claim(claim.id).content_end) == whole
+    assert _shown(panel, 0, ClaimTableModel.CONTENT) == "The northern pier was struck by four drones"
+    assert _claim_marks(view)["content"] == "The northern pier was struck by four drones"
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert (repo.claim(claim.id).content_start, repo.claim(claim.id).content_end) == short
+    [claims_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "C&laims"]
+    assert "Content from selection\tT" in [a.text() for a in claims_menu.actions()]
+
+
 def test_s_takes_the_clicked_entity_as_source_and_links_it(qtbot, repo, make_document, main_window):
     doc_id = make_document(TEXT)
     name = _at("Laila Haddad")
