@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDoubleSpinBox,
@@ -168,6 +169,9 @@ class TrainDialog(QDialog):
         self.epochs_spin.setObjectName("trainEpochs")
         self.epochs_spin.setRange(1, 100)
         self.epochs_spin.setValue(LoopSettings.max_epochs)
+        self.curve_check = QCheckBox("retrain on 25/50/75 % of the documents afterwards")
+        self.curve_check.setObjectName("trainCurveCheck")
+        self.curve_check.setChecked(True)
         self.out_edit = QLineEdit()
         self.out_edit.setObjectName("trainOut")
         self.name_edit.textChanged.connect(self._suggest_folder)
@@ -181,6 +185,7 @@ class TrainDialog(QDialog):
         form.addRow("Seed", self.seed_spin)
         form.addRow("Time budget (min)", self.minutes_spin)
         form.addRow("Epochs (max)", self.epochs_spin)
+        form.addRow("Train curve", self.curve_check)
         form.addRow("Folder", self.out_edit)
 
         self.progress = QProgressBar()
@@ -243,6 +248,8 @@ class TrainDialog(QDialog):
         ]  # fmt: skip
         if self.base_edit.text().strip():
             args += ["--base", self.base_edit.text().strip()]
+        if not self.curve_check.isChecked():
+            args.append("--no-curve")
         return args
 
     # -- running -------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """``train``: learn entity and claim models from the analyst's confirmed work.
 
-The data is the export's: the corpus is exported as spaCy DocBins (``--status all``, the
-train/dev split of ``--dev-fraction``/``--seed``) by ``storage.exporters``, so training
-follows exactly the export's missing-value rule (documents marked done: accepted spans
-complete, other tokens O; not done: other tokens missing) and rejected suggestions come
-as ``doc.spans["rejected"]``, which the entity recogniser learns as negatives. Claims are
-read with the same split.
+The data is the export's: the corpus is exported as a spaCy DocBin (``--status all``) by
+``storage.exporters``, so training follows exactly the export's missing-value rule
+(documents marked done: accepted spans complete, other tokens O; not done: other tokens
+missing) and rejected suggestions come as ``doc.spans["rejected"]``, which the entity
+recogniser learns as negatives. The dev split (``--dev-fraction``/``--seed``) is drawn
+from the documents that teach something, stratified by label so that each label taught
+(and the claims) is in dev when it can be (``models.nlp.training.split``); a label that
+dev cannot score is reported. Entities and claims share the split.
 
 The result is a standard spaCy pipeline folder (``spacy.load(DIR)``; the claim part in
 ``DIR/claims``, see ``models.nlp.training.claim_model``) registered in the database
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +44,8 @@ from models.nlp.training import claim_model, ner
 from models.nlp.training.loop import Emit, LoopResult, LoopSettings, train_components
 from models.nlp.training.record import TASKS, TrainedModel
 from models.nlp.training.scores import Counts, add_counts, claim_counts, claim_scores
-from storage.exporters.base import ExportError, ExportOptions, dev_fraction_problem, dev_split, export_corpus
+from models.nlp.training.split import stratified_dev_split
+from storage.exporters.base import ExportError, ExportOptions, dev_fraction_problem, export_corpus
 from storage.model_registry import ModelRegistry, resolve_model
 from storage.repository import Repository
 from storage.schema import DatabaseError, is_database_file, missing_database
@@ -62,6 +66,7 @@ BUDGET_RESERVE = 0.06  # share of --max-minutes kept for what follows training (
 MIN_SPANS = 10  # accepted entity spans in the training documents
 MIN_CLAIMS = 20  # accepted claims in the training documents
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+CLAIMS_LABEL = "(claims)"  # stratifies the split by documents with accepted claims too
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -107,6 +112,8 @@ class TrainReport:
     curve: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: int = 0  # spans or claim parts not on token boundaries (left out)
     stopped: dict[str, str] = field(default_factory=dict)  # task -> why it stopped
+    unscored: list[str] = field(default_factory=list)  # labels taught that no dev document has
+    rehearsed: int = 0  # the stock model's entities added to the training documents
     words: int = 0
     train_seconds: float = 0.0
     seconds: float = 0.0
@@ -117,7 +124,8 @@ class TrainReport:
             "model": None if self.model is None else {"name": self.model.name, "version": self.model.version,
                                                       "path": self.model.path, "origin": self.model.origin},
             "skipped": self.skipped, "scores": self.scores, "curve": self.curve, "problems": self.problems,
-            "stopped": self.stopped, "words": self.words, "train_seconds": round(self.train_seconds, 1),
+            "stopped": self.stopped, "unscored": self.unscored, "rehearsed": self.rehearsed,
+            "words": self.words, "train_seconds": round(self.train_seconds, 1),
             "seconds": round(self.seconds, 1), "cancelled": self.cancelled,
         }  # fmt: skip
 
@@ -126,6 +134,8 @@ class TrainReport:
         lines = [f"skipped {line}" for line in self.skipped]
         if self.problems:
             lines.append(f"{self.problems} span(s) or claim part(s) not on token boundaries were left out")
+        if self.unscored:
+            lines.append(f"the dev split cannot score {', '.join(self.unscored)}: no dev document has it")
         lines += score_table(self.scores)
         for task, points in self.curve.items():
             shown = "  ".join(
@@ -253,9 +263,19 @@ class _Training:
                 f"cannot write the model in {self.options.out.parent}: {exc.strerror or exc}"
             ) from None
         with workspace as tmp:
-            train_docs, dev_docs = self._entity_data(Path(tmp), base.nlp) if wants_ner else ([], [])
+            entity_docs = self._entity_data(Path(tmp), base.nlp) if wants_ner else {}
+            claim_docs = self._claim_data() if wants_claims else {}
+            dev_ids = self._split(base, entity_docs, claim_docs)
+            train_docs = [doc for doc_id, doc in entity_docs.items() if doc_id not in dev_ids]
+            dev_docs = [doc for doc_id, doc in entity_docs.items() if doc_id in dev_ids]
             ner_ready = wants_ner and self._ner_supported(base, train_docs, dev_docs)
-            claim_data = self._claim_data() if wants_claims else None
+            claim_data = None
+            if wants_claims:
+                items = [(doc, claims, doc_id) for doc_id, (doc, claims) in claim_docs.items()]
+                claim_data = (
+                    [item for item in items if item[2] not in dev_ids],
+                    [item for item in items if item[2] in dev_ids],
+                )
             claims_ready = claim_data is not None and self._claims_supported(base, *claim_data)
             if not ner_ready and not claims_ready:
                 raise TrainError("nothing to train: " + "; ".join(self.report.skipped))
@@ -289,27 +309,30 @@ class _Training:
             requested = resolve_model(self.repo, requested)[0]
         return load_model(requested)
 
-    def _entity_data(self, folder: Path, nlp: Language) -> tuple[list[Doc], list[Doc]]:
-        """Train and dev Docs as the spaCy export writes them (``--status all``)."""
-        from spacy.tokens import DocBin
-
+    def _entity_data(self, folder: Path, nlp: Language) -> dict[int, Doc]:
         self.stage("exporting the confirmed entities (the export's missing-value rule)")
-        options = ExportOptions(
-            "spacy",
-            folder / "data",
-            status="all",
-            dev_fraction=self.options.dev_fraction,
-            seed=self.options.seed,
-        )
-        exported = export_corpus(self.repo, options)
-        self.report.problems += len(exported.problems)
-        train = list(DocBin().from_disk(folder / "data" / "train.spacy").get_docs(nlp.vocab))
-        dev = list(DocBin().from_disk(folder / "data" / "dev.spacy").get_docs(nlp.vocab))
+        docs, problems = entity_training_docs(self.repo, folder, nlp)
+        self.report.problems += problems
+        return docs
 
-        def informative(doc: Doc) -> bool:  # a document with nothing known teaches nothing
-            return bool(doc.ents) or bool(doc.spans.get(ner.NEGATIVES_KEY)) or _complete(doc)
-
-        return [d for d in train if informative(d)], [d for d in dev if informative(d)]
+    def _split(
+        self, base: LoadedModel, entity_docs: dict[int, Doc], claim_docs: dict[int, tuple]
+    ) -> set[int]:
+        """The dev documents: ``--dev-fraction`` of the documents that teach something,
+        stratified so that each label taught (and the claims) is in dev when it can be;
+        the labels dev cannot score are reported."""
+        labels = {doc_id: Counter(ent.label_ for ent in doc.ents) for doc_id, doc in entity_docs.items()}
+        for doc_id, (_doc, claims) in claim_docs.items():
+            labels.setdefault(doc_id, Counter())[CLAIMS_LABEL] += len(claims)
+        known = set(base.nlp.get_pipe("ner").labels) if "ner" in base.nlp.pipe_names else set()
+        dev_ids = stratified_dev_split(labels, self.options.dev_fraction, self.options.seed, known)
+        in_dev = {label for doc_id in dev_ids for label in labels[doc_id]}
+        in_train = {label for doc_id in labels if doc_id not in dev_ids for label in labels[doc_id]}
+        self.report.unscored = sorted(in_train - in_dev - {CLAIMS_LABEL})
+        if self.report.unscored:
+            self.stage(f"the dev split cannot score {', '.join(self.report.unscored)} (no dev document has "
+                       "it): the model is chosen on the other labels")  # fmt: skip
+        return dev_ids
 
     def _ner_supported(self, base: LoadedModel, train: list[Doc], dev: list[Doc]) -> bool:
         spans = sum(len(doc.ents) for doc in train)
@@ -330,12 +353,11 @@ class _Training:
         self.emit({"event": "data", "task": "ner", "train": len(train), "dev": len(dev), "spans": spans})
         return True
 
-    def _claim_data(self) -> tuple[list[tuple[Doc, list[Claim], int]], list[tuple[Doc, list[Claim], int]]]:
-        """(reference Doc with the claim parts as entities, accepted claims, document id)
-        for the train and dev documents of the same split as the entity export."""
+    def _claim_data(self) -> dict[int, tuple[Doc, list[Claim]]]:
+        """Document id -> (reference Doc with the claim parts as entities, accepted claims),
+        for the documents with accepted claims or marked done."""
         self.stage("reading the confirmed claims")
-        dev_ids = dev_split(self.repo.document_ids(), self.options.dev_fraction, self.options.seed)
-        train, dev = [], []
+        data = {}
         for document, _spans, claims, _linked in self.repo.iter_export(status=None):
             accepted = [c for c in claims if c.status == Status.ACCEPTED]
             complete = DocStatus(document.status) == DocStatus.DONE
@@ -346,8 +368,8 @@ class _Training:
             self.report.problems += misaligned
             # the words of a part that cannot be learnt stay unknown, even in a done document
             doc.set_ents(parts, missing=unknown, default="outside" if complete else "missing")
-            (dev if document.id in dev_ids else train).append((doc, accepted, document.id))
-        return train, dev
+            data[document.id] = (doc, accepted)
+        return data
 
     def _claims_supported(self, base: LoadedModel, train: list, dev: list) -> bool:
         count = sum(len(claims) for _doc, claims, _id in train)
@@ -383,6 +405,8 @@ class _Training:
         dev = ner.examples(nlp, dev_docs)
         stock = ner.evaluate_ner(nlp, dev, self._label_filter)
         self.labels = ner.entity_labels(train_docs)
+        self.stage("rehearsal: the stock recogniser's own entities where the analyst decided nothing")
+        self.report.rehearsed = ner.add_rehearsal(nlp, train_docs, self._label_filter)
         ner.prepare_ner(nlp, self.labels)
         train = ner.examples(nlp, train_docs)
         initial = nlp.get_pipe("ner").to_bytes(exclude=["vocab"])
@@ -460,13 +484,13 @@ class _Training:
             size = max(1, round(fraction * len(shuffled)))
             point: dict[str, Any] = {"fraction": fraction, "documents": size, "f": None}
             if fraction == 1.0:
-                point["f"] = run.result.best_f
+                point["f"] = run.result.best_scores.get("f")
             elif not self.cancelled() and time.monotonic() < self.deadline:
                 run.nlp.get_pipe("ner").from_bytes(run.initial, exclude=["vocab"])
                 settings = self.settings(self.deadline, max_epochs=max(1, run.result.kept_epoch))
                 result = run.fit(shuffled[:size], settings, lambda event: None)
                 if result.epochs:
-                    point["f"] = result.best_f
+                    point["f"] = result.best_scores.get("f")
             points.append(point)
             self.emit({"event": "curve", "task": run.task, **point})
         run.nlp.get_pipe("ner").from_bytes(run.best, exclude=["vocab"])
@@ -528,6 +552,30 @@ class _Run:
     best: bytes
     result: LoopResult
     fit: Callable[[list[Example], LoopSettings, Emit], LoopResult]
+
+
+def entity_training_docs(repo: Repository, folder: Path, nlp: Language) -> tuple[dict[int, Doc], int]:
+    """Document id -> the Doc the spaCy export writes for it with ``--status all`` (the
+    accepted spans as ``doc.ents`` by the missing-value rule: in a document marked done the
+    other tokens are ``O``, in one not done they are missing; the rejected suggestions in
+    ``doc.spans["rejected"]``), for the documents that teach something; and how many spans
+    the export left out. The DocBin is written into ``folder``.
+
+    Raises ExportError (the file cannot be written), TrainError (a damaged database from
+    which the export could not read every document)."""
+    from spacy.tokens import DocBin
+
+    exported = export_corpus(repo, ExportOptions("spacy", folder / "data.spacy", status="all"))
+    docs = list(DocBin().from_disk(folder / "data.spacy").get_docs(nlp.vocab))
+    ids = repo.document_ids()  # the export writes the documents in id order
+    if len(ids) != len(docs):
+        raise TrainError(f"the export wrote {len(docs)} of {len(ids)} documents; check the database")
+
+    def informative(doc: Doc) -> bool:  # a document with nothing known teaches nothing
+        return bool(doc.ents) or bool(doc.spans.get(ner.NEGATIVES_KEY)) or _complete(doc)
+
+    kept = {doc_id: doc for doc_id, doc in zip(ids, docs, strict=True) if informative(doc)}
+    return kept, len(exported.problems)
 
 
 def _complete(doc: Doc) -> bool:

@@ -132,3 +132,43 @@ def test_chooser_lists_models_and_re_preannotates_with_the_trained_origin(qtbot,
     assert origins == {"model:weapons@1"}
     panel = window.entity_panel.model
     assert panel.rowCount() == len(window.session.spans) > 0
+
+
+def test_a_label_taught_by_hand_is_suggested_after_training_in_the_window(qtbot, tmp_path, window_on) -> None:
+    """The loop the issue asks for, end to end through the widgets: WEAPON taught by hand
+    on a tiny corpus, Model -> Train..., then Pre-annotate with the trained model: a new
+    document gets WEAPON suggestions with the trained model's origin."""
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    repo = Repository(db)
+    text = "Rebels fired missiles and drones at the town on Monday."
+    doc_id = repo.add_document(Document(title="New", text=text))
+    repo.close()
+    window = window_on(db, nlp=True)
+    service = window.preannotation.service
+    qtbot.waitUntil(lambda: service.origin != "", timeout=60_000)
+
+    window.model_menu.train_action.trigger()
+    dialog = window.model_menu.dialog
+    dialog.name_edit.setText("weapons")
+    dialog.task_combo.setCurrentText("ner")
+    dialog.epochs_spin.setValue(8)
+    qtbot.mouseClick(dialog.curve_check, Qt.MouseButton.LeftButton)  # the curve: another test
+    assert "--no-curve" in dialog.arguments()
+    with qtbot.waitSignal(dialog.process.finished, timeout=300_000) as finished:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0] == 0, finished.args
+    assert dialog.status.text().startswith(f"Saved {tmp_path / 'models' / 'weapons'} as weapons@1")
+
+    window.model_menu.chooser.aboutToShow.emit()  # what opening the menu does
+    chosen = next(a for a in window.model_menu.chooser.actions() if a.text().startswith("weapons@1"))
+    with qtbot.waitSignal(service.model_loaded, timeout=60_000):
+        chosen.trigger()
+    window.open_document(doc_id)
+    with qtbot.waitSignal(service.finished, timeout=60_000):
+        window.preannotation.document_action.trigger()
+    weapons = {s.text for s in window.session.spans.values() if s.label == "WEAPON"}
+    origins = {s.origin for s in window.session.spans.values()}
+    assert weapons and weapons <= {"missiles", "drones"} and origins == {"model:weapons@1"}
+    panel = window.entity_panel.model
+    shown = {panel.index(r, c).data() for r in range(panel.rowCount()) for c in range(panel.columnCount())}
+    assert "WEAPON" in shown

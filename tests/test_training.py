@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from main import main
-from models.annotation import Claim, Status
+from models.annotation import Claim, Span, Status
 from models.document import DocStatus, Document
 from models.nlp.claims import CLAIMS_ORIGIN
 from models.nlp.loading import load_model
@@ -291,11 +291,104 @@ def test_a_claim_part_off_the_token_boundaries_stays_unknown_in_a_done_document(
     repo.set_document_status(doc_id, DocStatus.DONE)
     training = _Training(repo, TrainOptions(out=tmp_path / "m", dev_fraction=0.5), lambda event: None,
                          lambda: False, deadline=0.0, started=0.0)  # fmt: skip
-    train_docs, dev_docs = training._claim_data()
+    data = training._claim_data()
     repo.close()
-    [(doc, _claims, _id)] = train_docs + dev_docs
+    [(doc, _claims)] = data.values()
     tags = {token.text: (token.ent_iob_, token.ent_type_) for token in doc}
     assert tags["said"] == ("B", "CUE")
     assert [tags[word] for word in ("economy", "is", "strong")] == [("", "")] * 3, "unknown, not O"
     assert [tags[word] for word in ("The", "officials", "Monday")] == [("O", "")] * 3
     assert training.report.problems == 1
+
+
+# -- the data: the missing-value rule inside training, the stratified split ------------------
+
+
+def test_not_done_document_teaches_only_its_decisions(tmp_path: Path) -> None:
+    """In a document not marked done, tokens outside accepted spans are missing (the
+    recogniser takes no loss there) and rejected suggestions are negatives (a loss when
+    the recogniser predicts them)."""
+    from spacy.training import Example
+
+    from models.nlp.training import ner
+    from storage.training import entity_training_docs
+
+    text = "Ana Silva said Chile bought drones from Peru on Monday."
+    repo = Repository(tmp_path / "quire.db", annotator="tester")
+    doc_id = repo.add_document(Document(title="Open", text=text))
+    peru = text.index("Peru")
+    repo.add_span(Span(doc_id, peru, peru + 4, "GPE", "Peru", Status.SUGGESTED, "spacy:stock"))
+    nlp = load_model().nlp
+    try:
+        docs, problems = entity_training_docs(repo, tmp_path, nlp)
+        assert problems == 0 and docs == {}  # a suggestion alone teaches nothing
+        repo.update_span(repo.spans(doc_id)[0].id, status=Status.REJECTED)
+        drones = text.index("drones")
+        repo.add_span(Span(doc_id, drones, drones + 6, "WEAPON", "drones"))
+        docs, _problems = entity_training_docs(repo, tmp_path, nlp)
+    finally:
+        repo.close()
+    doc = docs[doc_id]
+    assert [(e.text, e.label_) for e in doc.ents] == [("drones", "WEAPON")]
+    assert [t.ent_iob_ for t in doc if t.text != "drones"] == [""] * (len(doc) - 1)  # missing, not O
+    assert [(s.text, s.label_) for s in doc.spans[ner.NEGATIVES_KEY]] == [("Peru", "GPE")]
+
+    ner.prepare_ner(nlp, ["WEAPON"])
+
+    def loss(reference) -> float:
+        losses: dict[str, float] = {}
+        with nlp.select_pipes(enable=["ner"]):
+            nlp.update([Example(nlp.make_doc(text), reference)], sgd=False, drop=0.0, losses=losses)
+        return losses["ner"]
+
+    unknown = nlp.make_doc(text)  # every token missing: what the stock model predicts costs nothing
+    assert loss(unknown) == 0.0
+    rejected = nlp.make_doc(text)
+    rejected.spans[ner.NEGATIVES_KEY] = [rejected.char_span(peru, peru + 4, label="GPE")]
+    assert nlp("Peru is a country.").ents[0].label_ == "GPE"  # so the stock model predicts it
+    assert loss(rejected) > 0.0
+
+
+def test_rehearsal_fills_only_what_the_analyst_left_undecided(tmp_path: Path) -> None:
+    from models.nlp.entities import LabelMap
+    from models.nlp.training import ner
+
+    nlp = load_model().nlp
+    text = "Ana Silva said Chile bought 40 drones from Peru on Monday, and more drones later."
+    open_doc = nlp.make_doc(text)  # not done: the first "drones" accepted, Peru rejected
+    drones = text.index("drones")
+    open_doc.set_ents([open_doc.char_span(drones, drones + 6, label="WEAPON")], default="missing")
+    peru = text.index("Peru")
+    open_doc.spans[ner.NEGATIVES_KEY] = [open_doc.char_span(peru, peru + 4, label="GPE")]
+    done_doc = nlp.make_doc(text)  # done: only Ana Silva; every other token O
+    done_doc.set_ents([done_doc.char_span(0, 9, label="PERSON")], default="outside")
+
+    changed = ner.add_rehearsal(nlp, [open_doc, done_doc], LabelMap.from_toml().target)
+
+    stock = {(e.text, e.label_) for e in nlp(text).ents}
+    assert {("Chile", "GPE"), ("Peru", "GPE"), ("40", "CARDINAL")} <= stock
+    assert {(e.text, e.label_) for e in open_doc.ents} == (stock - {("Peru", "GPE")}) | {("drones", "WEAPON")}
+    # what stays missing: the rejected span, and the second "drones" (a word WEAPON was taught on)
+    assert [t.text for t in open_doc if t.ent_iob_ == ""] == ["Peru", "drones"]
+    assert open_doc[open_doc.char_span(drones, drones + 6).start].ent_iob_ == "B"
+    # done: the analyst's O stands for the project's labels; dropped labels are rehearsed
+    assert {(e.text, e.label_) for e in done_doc.ents} == {("Ana Silva", "PERSON"), ("40", "CARDINAL")}
+    assert changed == len(open_doc) - 3 + 1  # all but Peru and the two "drones"; "40" in the done one
+
+
+def test_dev_split_holds_out_each_label_taught_when_it_can() -> None:
+    from collections import Counter
+
+    from models.nlp.training.split import stratified_dev_split
+
+    labels = {i: Counter({"PERSON": 3, "GPE": 2}) for i in range(10)}
+    labels[3]["WEAPON"] = 5
+    labels[6]["WEAPON"] = 1
+    labels[8]["WEAPON"] = 4
+    labels[9] = Counter({"FAC": 1})  # its only document: dev cannot score FAC
+    for seed in range(20):
+        dev = stratified_dev_split(labels, 0.2, seed, known={"PERSON", "GPE", "FAC"})
+        assert len(dev) == 2 and 6 in dev and 9 not in dev  # WEAPON's smallest document
+        assert dev == stratified_dev_split(labels, 0.2, seed, known={"PERSON", "GPE", "FAC"})
+    assert stratified_dev_split({1: Counter(), 2: Counter()}, 0.5, 0) in ({1}, {2})
+    assert stratified_dev_split({1: Counter({"X": 1})}, 0.5, 0) == set()  # a lone document trains

@@ -10,6 +10,7 @@ gold part's (precision over the predicted parts of that role, recall over the go
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,23 +49,31 @@ class Counts:
 
 
 def entity_scores(examples: Iterable[Example]) -> dict[str, Any]:
-    """``{"p", "r", "f", "per_label": {label: {"p", "r", "f"}}, "support"}`` of ``examples``
-    (predicted entities against the reference's, spaCy's ``get_ner_prf``, rounded to 4
-    places; ``support``: the number of gold entities)."""
+    """``{"p", "r", "f", "per_label": {label: {"p", "r", "f", "support"}}, "support"}`` of
+    ``examples`` (predicted entities against the reference's, spaCy's ``get_ner_prf``,
+    rounded to 4 places; ``support``: the number of gold entities; ``per_label``: the
+    labels with gold entities, a wrong prediction of another label counts in ``p``)."""
     from spacy.scorer import get_ner_prf
 
     examples = list(examples)
     result = get_ner_prf(examples)
+    support = Counter(ent.label_ for eg in examples for ent in eg.reference.ents)
     per_label = {
-        label: {"p": round(v["p"], 4), "r": round(v["r"], 4), "f": round(v["f"], 4)}
+        label: {
+            "p": round(v["p"], 4),
+            "r": round(v["r"], 4),
+            "f": round(v["f"], 4),
+            "support": support[label],
+        }
         for label, v in sorted((result.get("ents_per_type") or {}).items())
+        if support[label]  # spaCy lists a label whose predictions it ignored (missing gold) at 0
     }
     return {
         "p": round(result["ents_p"], 4),
         "r": round(result["ents_r"], 4),
         "f": round(result["ents_f"], 4),
         "per_label": per_label,
-        "support": sum(len(eg.reference.ents) for eg in examples),
+        "support": sum(support.values()),
     }
 
 
