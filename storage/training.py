@@ -43,7 +43,7 @@ from models.nlp.tokens import tokenize
 from models.nlp.training import claim_model, ner
 from models.nlp.training.loop import Emit, LoopResult, LoopSettings, train_components
 from models.nlp.training.record import TASKS, TrainedModel
-from models.nlp.training.scores import Counts, add_counts, claim_counts, claim_scores
+from models.nlp.training.scores import Counts, add_counts, claim_counts, claim_scores, entity_scores
 from models.nlp.training.split import stratified_dev_split
 from storage.exporters.base import ExportError, ExportOptions, dev_fraction_problem, export_corpus
 from storage.model_registry import ModelRegistry, resolve_model
@@ -66,6 +66,7 @@ BUDGET_RESERVE = 0.06  # share of --max-minutes kept for what follows training (
 MIN_SPANS = 10  # accepted entity spans in the training documents
 MIN_CLAIMS = 20  # accepted claims in the training documents
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+SHARED_ENCODER = "tok2vec"  # the stock component whose doc.tensor the claim part recogniser reads
 CLAIMS_LABEL = "(claims)"  # stratifies the split by documents with accepted claims too
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -376,6 +377,11 @@ class _Training:
         reason = ""
         if "parser" not in base.nlp.pipe_names:
             reason = f"the base pipeline {base.name} has no parser, which links claim parts"
+        elif SHARED_ENCODER not in base.nlp.pipe_names:
+            reason = (
+                f"the base pipeline {base.name} has no shared {SHARED_ENCODER}, "
+                "whose vectors the claim part recogniser reads"
+            )
         elif count < MIN_CLAIMS:
             reason = f"{count} confirmed claim(s) in the training documents, at least {MIN_CLAIMS} needed"
         elif not any(claims for _doc, claims, _id in dev):
@@ -427,14 +433,23 @@ class _Training:
         from spacy.training import Example
 
         self.stage(f"training the claim part recogniser ({len(train_data)} documents)")
-        nlp = claim_model.new_part_pipeline(base.nlp.lang)
-        train = [Example(nlp.make_doc(doc.text), doc) for doc, _claims, _id in train_data]
-        dev = [Example(nlp.make_doc(doc.text), doc) for doc, _claims, _id in dev_data]
+        # the stock tok2vec's vectors, as pre-annotation computes them: the parts' input
+        with base.nlp.select_pipes(enable=[SHARED_ENCODER]):
+            vectors = list(base.nlp.pipe(doc.text for doc, _claims, _id in [*train_data, *dev_data]))
+        nlp = claim_model.new_part_pipeline(base.nlp.lang, vectors[0].tensor.shape[1])
+        for label in claim_model.ROLE_LABELS.values():  # the gold parts are aligned onto these Docs
+            base.nlp.vocab.strings.add(label)
+        examples = [
+            Example(vec, doc)
+            for vec, (doc, _claims, _id) in zip(vectors, [*train_data, *dev_data], strict=True)
+        ]
+        train, dev = examples[: len(train_data)], examples[len(train_data) :]
         nlp.initialize(lambda: train)
         initial = nlp.get_pipe("ner").to_bytes(exclude=["vocab"])
 
         def parts_f() -> dict[str, Any]:
-            return ner.evaluate_ner(nlp, dev, lambda label: label)
+            claim_model.set_parts(nlp, [eg.predicted for eg in dev])
+            return entity_scores(dev)
 
         def fit(examples: list[Example], settings: LoopSettings, emit: Emit) -> LoopResult:
             return train_components(nlp, ["ner"], examples, parts_f, settings, emit, self.cancelled, "claims")
@@ -456,8 +471,7 @@ class _Training:
         texts = [doc.text for doc, _claims, _id in dev_data]
         for parsed, (_doc, gold, doc_id) in zip(nlp.pipe(texts), dev_data, strict=True):
             rules = suggest_claims(parsed, doc_id)
-            predicted = parts_nlp(parsed.text)
-            parts = [(ent.start_char, ent.end_char, ent.label_) for ent in predicted.ents]
+            parts = claim_model.predict_parts(parts_nlp, parsed)
             model = claim_model.link_parts(parsed, parts, doc_id, origin)
             for mode in claim_model.MODES:
                 add_counts(totals[mode], claim_counts(gold, claim_model.combine(rules, model, mode)))

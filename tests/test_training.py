@@ -85,6 +85,31 @@ def test_parser_is_the_stock_parser(trained) -> None:
         )
 
 
+def test_claim_parts_read_the_main_pipelines_vectors_and_leave_its_entities(trained) -> None:
+    """The part recogniser has no encoder of its own (pre-annotation stays as fast as the
+    stock pipeline's): it reads ``doc.tensor`` of the main pipeline's Doc."""
+    import spacy
+
+    from models.nlp.training.claim_model import predict_parts
+
+    _db, out, _events = trained
+    parts_nlp = spacy.load(out / "claims")
+    assert parts_nlp.pipe_names == ["ner"]
+    assert parts_nlp.get_pipe("ner").model.get_ref("tok2vec").name.startswith("tok2vec-listener")
+    main = load_model(str(out)).nlp
+    doc = main("Lena Berg said the army used rockets near the border.")
+    entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    parts = predict_parts(parts_nlp, doc)
+    assert {label for _s, _e, label in parts} <= {"CUE", "SOURCE", "CONTENT"}
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == entities
+    without_vectors = main.make_doc(doc.text)  # no doc.tensor: zeros in, and no error
+    assert {label for _s, _e, label in predict_parts(parts_nlp, without_vectors)} <= {
+        "CUE",
+        "SOURCE",
+        "CONTENT",
+    }
+
+
 def test_preannotate_with_the_registered_name_gives_model_origin(trained, tmp_path: Path) -> None:
     db, _out, _events = trained
     copy = tmp_path / "copy.db"
