@@ -434,8 +434,11 @@ class _Training:
 
         self.stage(f"training the claim part recogniser ({len(train_data)} documents)")
         # the stock tok2vec's vectors, as pre-annotation computes them: the parts' input
+        vectors = []
         with base.nlp.select_pipes(enable=[SHARED_ENCODER]):
-            vectors = list(base.nlp.pipe(doc.text for doc, _claims, _id in [*train_data, *dev_data]))
+            for doc in base.nlp.pipe(doc.text for doc, _claims, _id in [*train_data, *dev_data]):
+                doc.tensor = doc.tensor.copy()  # a view that keeps its whole batch's arrays alive
+                vectors.append(doc)
         nlp = claim_model.new_part_pipeline(base.nlp.lang, vectors[0].tensor.shape[1])
         for label in claim_model.ROLE_LABELS.values():  # the gold parts are aligned onto these Docs
             base.nlp.vocab.strings.add(label)

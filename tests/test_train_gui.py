@@ -161,10 +161,10 @@ def test_a_label_taught_by_hand_is_suggested_after_training_in_the_window(qtbot,
 
     window.model_menu.chooser.aboutToShow.emit()  # what opening the menu does
     chosen = next(a for a in window.model_menu.chooser.actions() if a.text().startswith("weapons@1"))
-    with qtbot.waitSignal(service.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(service.model_loaded, timeout=180_000):
         chosen.trigger()
     window.open_document(doc_id)
-    with qtbot.waitSignal(service.finished, timeout=60_000):
+    with qtbot.waitSignal(service.finished, timeout=180_000):  # a loaded machine: a landing run
         window.preannotation.document_action.trigger()
     weapons = {s.text for s in window.session.spans.values() if s.label == "WEAPON"}
     origins = {s.origin for s in window.session.spans.values()}
