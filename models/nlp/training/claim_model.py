@@ -30,6 +30,7 @@ choice made on that split: its figures are in-sample for that choice).
 
 from __future__ import annotations
 
+import bisect
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -131,6 +132,9 @@ def link_parts(doc: Doc, parts: list[tuple[int, int, str]], doc_id: int, origin:
     """Claims from predicted parts ``(start, end, label)`` (character offsets into
     ``doc``'s text), linked by ``doc``'s sentences; suggested, with ``origin``."""
     sentence_of = _sentence_index(doc)
+    # doc.ents and doc.text walk every token: read them once, not once a claim
+    kinds = [(ent.start_char, ent.end_char, _KINDS[ent.label_]) for ent in doc.ents if ent.label_ in _KINDS]
+    text = doc.text
     by_label: dict[str, list[tuple[int, int]]] = {label: [] for label in ROLE_LABELS.values()}
     for start, end, label in parts:
         by_label[label].append((start, end))
@@ -152,8 +156,8 @@ def link_parts(doc: Doc, parts: list[tuple[int, int, str]], doc_id: int, origin:
                 claim,
                 source_start=source[0],
                 source_end=source[1],
-                source_text=doc.text[source[0] : source[1]],
-                source_kind=_source_kind(doc, source),
+                source_text=text[source[0] : source[1]],
+                source_kind=_source_kind(kinds, source),
             )
         claims.append(claim)
     return claims
@@ -165,8 +169,6 @@ def _sentence_index(doc: Doc):
     starts = [sent.start_char for sent in doc.sents]
 
     def sentence_of(offset: int) -> int:
-        import bisect
-
         return bisect.bisect_right(starts, offset)
 
     return sentence_of
@@ -179,10 +181,12 @@ def _nearest(target: tuple[int, int], candidates: list[tuple[int, int]]) -> tupl
     return min(candidates, key=lambda c: (distance(c), c[0]), default=None)
 
 
-def _source_kind(doc: Doc, source: tuple[int, int]) -> SourceKind:
-    for ent in doc.ents:
-        if ent.start_char < source[1] and source[0] < ent.end_char and ent.label_ in _KINDS:
-            return _KINDS[ent.label_]
+def _source_kind(kinds: list[tuple[int, int, SourceKind]], source: tuple[int, int]) -> SourceKind:
+    """The kind of the entity under ``source`` (``kinds``: the document's entities of the
+    labels in ``_KINDS``), else anonymous official."""
+    for start, end, kind in kinds:
+        if start < source[1] and source[0] < end:
+            return kind
     return SourceKind.ANONYMOUS_OFFICIAL
 
 
