@@ -226,6 +226,53 @@ def test_find_quotations_skips_apostrophes():
     assert marks == ["‘no’", "“yes”", '"maybe"']
 
 
+def test_find_quotations_pairs_straight_single_quotes_not_apostrophes():
+    text = "The boys' coach said 'we'll win' and the girls' coach said 'they won't'."
+    marks = [text[start : end + 1] for start, end in find_quotations(text)]
+    assert marks == ["'we'll win'", "'they won't'"]
+
+
+@pytest.mark.parametrize("after", ["on Monday", "according to the UN"])
+def test_quotation_after_the_cue_ends_at_its_closing_mark(nlp, after):
+    text = f'The president said "the war is over" {after}.'
+    claim = claim_with_cue(nlp, text, "said")
+    assert_claim(text, claim, "the war is over", "said", "The president", ANONYMOUS)
+
+
+def test_quotations_after_possessive_apostrophes_are_two_claims(nlp):
+    text = "The boys' coach said 'we'll win' and the girls' coach said 'they won't'."
+    first, second = claims_of(nlp, text)
+    assert (part(text, first, "content"), part(text, first, "cue"), part(text, first, "source")) == (
+        "we'll win",
+        "said",
+        "The boys' coach",
+    )
+    assert (part(text, second, "content"), part(text, second, "cue"), part(text, second, "source")) == (
+        "they won't",
+        "said",
+        "the girls' coach",
+    )
+
+
+def test_quotation_introduced_by_a_cue_is_not_the_next_sentences_claim(nlp):
+    text = (
+        "The minister said, \"He told me 'we will never negotiate with them' and left.\" "
+        "Reporters asked again."
+    )
+    assert_claim(
+        text,
+        only_claim(nlp, text),
+        "He told me 'we will never negotiate with them' and left",
+        "said",
+        "The minister",
+        ANONYMOUS,
+    )
+
+
+def test_empty_quotations_report_nothing(nlp):
+    assert claims_of(nlp, 'He said "" and then she said “ ” loudly.') == []
+
+
 # --- Attribution phrases, sources ----------------------------------------------------------
 
 

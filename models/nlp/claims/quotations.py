@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from models.nlp.claims.context import Context
 
 
-_QUOTE_MARKS = re.compile('["“”‘’«»\n]')
+_QUOTE_MARKS = re.compile("[\"“”‘’«»'\n]")
 
 
 _CLOSERS = {"”": "“", "»": "«", "’": "‘"}
@@ -29,7 +29,10 @@ def find_quotations(text: str) -> list[tuple[int, int]]:
 
     Straight double quotes open at the start of a word and close otherwise; curly and
     angle quotes pair with their partner; a right single quote closes only an open left
-    single quote and never where it is an apostrophe ("Iran’s"). A quotation left open at
+    single quote and never where it is an apostrophe ("Iran’s"); a straight single quote
+    opens at the start of a word and closes an open one at the end of a word, so that
+    apostrophes within a word ("we'll") and plural possessives outside a quotation ("the
+    boys' coach") are not marks. A quotation left open at
     the end of a paragraph runs on into the next one when the next mark there closes it
     (a quotation of two paragraphs whose second lost its opening mark); otherwise
     quotations do not span paragraphs. Unmatched marks are ignored.
@@ -44,14 +47,19 @@ def find_quotations(text: str) -> list[tuple[int, int]]:
                 carried = {m: i for m, i in open_at.items() if m in '"“'}
             open_at.clear()
             continue
-        if carried and not open_at:
+        if carried and not open_at and mark != "'":  # an apostrophe keeps the carry
             partner = '"' if mark == '"' else _CLOSERS.get(mark)
             if partner in carried and not (mark == '"' and _starts_word(text, at)):
                 pairs.append((carried[partner], at))
                 carried = {}
                 continue
             carried = {}
-        if mark == '"' and '"' in open_at:
+        if mark == "'":
+            if "'" in open_at and not _letter_at(text, at + 1) and not text[at - 1].isspace():
+                pairs.append((open_at.pop("'"), at))
+            elif "'" not in open_at and _starts_word(text, at) and _letter_at(text, at + 1):
+                open_at["'"] = at
+        elif mark == '"' and '"' in open_at:
             pairs.append((open_at.pop('"'), at))
         elif mark in '"“«‘':
             if mark in "“«" or _starts_word(text, at):
@@ -166,16 +174,44 @@ def content_chars(ctx: Context, tokens: Range, split: bool = False) -> tuple[int
             break
         if partner.get(first) == last - 1:
             first, last, changed = first + 1, last - 1, True
-        elif text[first] in _QUOTE_CHARS and not first < partner.get(first, -1) < last:
+        elif _is_mark(text, first, partner) and not first < partner.get(first, -1) < last:
             first, changed = first + 1, True
-        elif text[last - 1] in _QUOTE_CHARS and not first <= partner.get(last - 1, last) < last - 1:
+        elif _is_mark(text, last - 1, partner) and not first <= partner.get(last - 1, last) < last - 1:
             last, changed = last - 1, True
     if split:
         return (first, last)
-    for at in [i for i in range(first, last) if text[i] in _QUOTE_CHARS]:
+    for at in [i for i in range(first, last) if _is_mark(text, i, partner)]:
         other = partner.get(at)
         if other is not None and other >= last and not text[last:other].strip(_EDGE_PUNCT):
             last = other + 1
         elif other is not None and other < first and not text[other + 1 : first].strip(_EDGE_PUNCT):
             first = other
     return (first, last)
+
+
+def _is_mark(text: str, at: int, partner: dict[int, int]) -> bool:
+    """A quotation mark; a straight single quote only when paired (else an apostrophe:
+    "the workers' union")."""
+    return text[at] in _QUOTE_CHARS or (text[at] == "'" and at in partner)
+
+
+def empty_quotation_after(ctx: Context, token: Token) -> bool:
+    """Right after ``token`` (past a comma or colon) comes a quotation with no word in
+    it ('said ""'): nothing is reported."""
+    text, at = ctx.text, token.idx + len(token)
+    while at < len(text) and (text[at].isspace() or text[at] in ",:"):
+        at += 1
+    closing = ctx.quote_partner.get(at)
+    return closing is not None and closing > at and not any(c.isalnum() for c in text[at + 1 : closing])
+
+
+def introduced(ctx: Context, start: int) -> bool:
+    """The quotation whose words begin at token ``start`` follows a reporting verb and a
+    comma or colon ('said, "..."'): it is that verb's content."""
+    doc, cues = ctx.doc, {cue.i for cue in ctx.cues}
+    i = start - 1
+    joined = False
+    while i >= 0 and (doc[i].is_punct or doc[i].is_space):
+        joined = joined or doc[i].text in (",", ":")
+        i -= 1
+    return joined and i >= 0 and i in cues

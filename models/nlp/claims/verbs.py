@@ -13,7 +13,7 @@ from models.nlp.claims.clauses import FINITE, clause_end, without_medium
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range
 from models.nlp.claims.lexicon import Lexicon
-from models.nlp.claims.quotations import is_frame_punct
+from models.nlp.claims.quotations import empty_quotation_after, introduced, is_frame_punct
 from models.nlp.claims.syntax import (
     RELATIVE,
     after_comma,
@@ -190,10 +190,33 @@ def _raised(verb: Token) -> bool:
 def _contents_of(verb: Token, ctx: Context) -> list[Range]:
     """What ``verb`` reports: one range per coordinated "that"-clause, none when it asks
     ("did not say whether") or reports nothing."""
-    lex = ctx.lex
+    if empty_quotation_after(ctx, verb):
+        return []  # 'said ""'
     quoted = _quoted_content(verb, ctx)
     if quoted is not None and quoted[0] < verb.i < quoted[1]:
         return [quoted]  # a quotation split by its cue
+    return [_within_quotation(verb, ctx, content) for content in _parsed_contents(verb, ctx, quoted)]
+
+
+def _within_quotation(verb: Token, ctx: Context, content: Range) -> Range:
+    """A quotation right after the cue that holds the content's head is the whole
+    content: what follows its closing mark belongs to the reporting clause ('said "the war
+    is over" on Monday', 'said 'we'll win' and the girls' coach said ...')."""
+    doc = ctx.doc
+    for start, end in ctx.quotes:
+        if start <= verb.i or not all(is_frame_punct(t) for t in doc[verb.i + 1 : start]):
+            continue
+        first, last = content
+        if first <= start and end < last:
+            heads = [t for t in doc[first:last] if not first <= t.head.i < last or t.head == t]
+            if heads and all(start <= t.i < end or t.is_punct for t in heads):
+                return (start, end)
+        break
+    return content
+
+
+def _parsed_contents(verb: Token, ctx: Context, quoted: Range | None) -> list[Range]:
+    lex = ctx.lex
     called = _called_content(verb, lex) or _naming(verb) or _object_as_subject(verb, lex)
     if called is not None:
         return [called]
@@ -402,7 +425,8 @@ def _prepositional_content(verb: Token, lex: Lexicon) -> Range | None:
 
 
 def _quoted_content(verb: Token, ctx: Context) -> Range | None:
-    """A quotation right before the reporting clause ('"...," he said'), with its
+    """A quotation right before the reporting clause ('"...," he said') that no earlier
+    cue introduces, with its
     continuation when the clause splits it ('"A," he said, "B."'), or right after the
     verb and a colon or comma ('he said: "..."')."""
     doc = ctx.doc
@@ -411,6 +435,8 @@ def _quoted_content(verb: Token, ctx: Context) -> Range | None:
     clause_end_ = max(verb.i, source.right_edge.i if source is not None else verb.i) + 1
     for number, (start, end) in enumerate(ctx.quotes):
         if end <= clause_start and all(is_frame_punct(t) for t in doc[end:clause_start]):
+            if introduced(ctx, start):
+                continue  # 'The minister said, "..." Reporters asked': the minister's
             resumed = ctx.quotes[number + 1] if number + 1 < len(ctx.quotes) else None
             gap = doc[clause_end_ : resumed[0]] if resumed is not None else ()
             if resumed is not None and all(t.text in _SPLITTING_PUNCT or t.text == " " for t in gap):
