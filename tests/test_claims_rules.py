@@ -269,6 +269,12 @@ def test_quotation_introduced_by_a_cue_is_not_the_next_sentences_claim(nlp):
     )
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_quotation_on_the_line_after_its_cue(nlp, newline):
+    text = f'The chief said,{newline}"We will win."'
+    assert_claim(text, only_claim(nlp, text), "We will win", "said", "The chief", ANONYMOUS)
+
+
 def test_empty_quotations_report_nothing(nlp):
     assert claims_of(nlp, 'He said "" and then she said “ ” loudly.') == []
 

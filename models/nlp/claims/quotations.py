@@ -215,3 +215,18 @@ def introduced(ctx: Context, start: int) -> bool:
         joined = joined or doc[i].text in (",", ":")
         i -= 1
     return joined and i >= 0 and i in cues
+
+
+def announces(ctx: Context, cue: int) -> bool:
+    """The cue at token ``cue`` ends its paragraph with a comma or colon and the next
+    paragraph opens with a quotation ('The chief said,\\n"We will win."'): the quotation
+    is the cue's content."""
+    doc = ctx.doc
+    i = cue + 1
+    while i < len(doc) and doc[i].is_punct and not doc[i].is_quote:
+        i += 1
+    if i == cue + 1 or doc[i - 1].text not in (",", ":"):
+        return False
+    if i >= len(doc) or not (doc[i].is_space and "\n" in doc[i].text):
+        return False
+    return any(start == i + 2 and doc[i + 1].is_quote for start, _ in ctx.quotes)

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range
-from models.nlp.claims.quotations import whole_quotation
+from models.nlp.claims.quotations import announces, whole_quotation
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -27,10 +27,13 @@ _PREDICATE_REACH = 4
 
 
 def settle_draft(ctx: Context, draft: Draft) -> Draft | None:
-    """Final content range: no leading "that", within the cue's paragraph, not across
+    """Final content range: no leading "that", within the cue's paragraph (or the
+    quotation it announces on the next line), not across
     the cue, no trailing conjunction, a split quotation made whole."""
     start, end = _strip_mark(ctx.doc, draft.content)
     para = ctx.para_of[draft.anchor]
+    if draft.cue is not None and ctx.para_of[start] == para + 1 and announces(ctx, draft.cue[1] - 1):
+        para += 1  # 'said,\n"..."': the quotation on the next line
     while start < end and ctx.para_of[start] != para:
         start += 1
     while end > start and ctx.para_of[end - 1] != para:

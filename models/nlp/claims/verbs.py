@@ -13,7 +13,7 @@ from models.nlp.claims.clauses import FINITE, clause_end, without_medium
 from models.nlp.claims.context import Context
 from models.nlp.claims.drafts import Draft, Range
 from models.nlp.claims.lexicon import Lexicon
-from models.nlp.claims.quotations import empty_quotation_after, introduced, is_frame_punct
+from models.nlp.claims.quotations import announces, empty_quotation_after, introduced, is_frame_punct
 from models.nlp.claims.syntax import (
     RELATIVE,
     after_comma,
@@ -428,7 +428,8 @@ def _quoted_content(verb: Token, ctx: Context) -> Range | None:
     """A quotation right before the reporting clause ('"...," he said') that no earlier
     cue introduces, with its
     continuation when the clause splits it ('"A," he said, "B."'), or right after the
-    verb and a colon or comma ('he said: "..."')."""
+    verb and a colon or comma ('he said: "..."'), also on the next line when the verb
+    ends its line ('he said,\n"..."')."""
     doc = ctx.doc
     source = _source_of(verb, ctx.lex)
     clause_start = min(verb.i, source.left_edge.i if source is not None else verb.i)
@@ -445,7 +446,7 @@ def _quoted_content(verb: Token, ctx: Context) -> Range | None:
         if start > verb.i:
             gap = doc[verb.i + 1 : start]
             joined = any(t.text in (":", ",") for t in gap)
-            if joined and len(gap) <= 8 and not any("\n" in t.text for t in gap):
+            if joined and len(gap) <= 8 and (announces(ctx, verb.i) or not any("\n" in t.text for t in gap)):
                 return (start, end)
             return None
     return None
