@@ -275,6 +275,13 @@ def test_quotation_on_the_line_after_its_cue(nlp, newline):
     assert_claim(text, only_claim(nlp, text), "We will win", "said", "The chief", ANONYMOUS)
 
 
+def test_quotation_with_zero_width_spaces_after_its_cue(nlp):
+    text = 'The president said "the\u200bwar\u200bis\u200bover" on Monday.'
+    assert_claim(
+        text, only_claim(nlp, text), "the\u200bwar\u200bis\u200bover", "said", "The president", ANONYMOUS
+    )
+
+
 def test_empty_quotations_report_nothing(nlp):
     assert claims_of(nlp, 'He said "" and then she said “ ” loudly.') == []
 

@@ -428,7 +428,7 @@ def _quoted_content(verb: Token, ctx: Context) -> Range | None:
     """A quotation right before the reporting clause ('"...," he said') that no earlier
     cue introduces, with its
     continuation when the clause splits it ('"A," he said, "B."'), or right after the
-    verb and a colon or comma ('he said: "..."'), also on the next line when the verb
+    verb, or after a colon or comma ('he said: "..."'), also on the next line when the verb
     ends its line ('he said,\n"..."')."""
     doc = ctx.doc
     source = _source_of(verb, ctx.lex)
@@ -448,5 +448,7 @@ def _quoted_content(verb: Token, ctx: Context) -> Range | None:
             joined = any(t.text in (":", ",") for t in gap)
             if joined and len(gap) <= 8 and (announces(ctx, verb.i) or not any("\n" in t.text for t in gap)):
                 return (start, end)
+            if all(t.is_quote for t in gap):
+                return (start, end)  # 'said "..."' that the parse missed (words glued by U+200B)
             return None
     return None
