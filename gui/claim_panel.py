@@ -514,25 +514,22 @@ class ClaimController(QObject):
             self.session.message.emit("Select the source's text or click its entity, then press S.")
 
     def cue_from_selection(self) -> None:
-        claim = self._claim_to_edit()
-        if claim is None:
-            return
-        selection = self.text.selection_offsets()
-        if selection is None:
-            self.session.message.emit('Select the cue\'s text ("told AFP", "claimed"), then press U.')
-            return
-        self.session.set_claim_part(claim.id, "cue", *selection)
-        self.text.clear_text_selection()
+        self._part_from_selection("cue", 'Select the cue\'s text ("told AFP", "claimed"), then press U.')
 
     def content_from_selection(self) -> None:
+        self._part_from_selection("content", "Select the text the claim says, then press T.")
+
+    def _part_from_selection(self, part: str, hint: str) -> None:
+        """The selected claim's ``part`` (cue, content) from the selected text; ``hint``
+        when nothing is selected."""
         claim = self._claim_to_edit()
         if claim is None:
             return
         selection = self.text.selection_offsets()
         if selection is None:
-            self.session.message.emit("Select the text the claim says, then press T.")
+            self.session.message.emit(hint)
             return
-        self.session.set_claim_part(claim.id, "content", *selection)
+        self.session.set_claim_part(claim.id, part, *selection)
         self.text.clear_text_selection()
 
     def delete_selected(self) -> None:

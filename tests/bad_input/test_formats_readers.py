@@ -243,16 +243,12 @@ def test_brat_event_with_two_content_arguments_makes_two_claims_and_no_content_e
         bound("T5", "Cue", "Cue word"), bound("T6", "PERSON", "Bo"),
         "E1\tAttribution:T2 Source:T1 Content:T3 Content2:T4 Source2:T6",
     ]) + "\n", encoding="utf-8")  # fmt: skip
-    repo = Repository(tmp_path / "quire.db")
-    try:
-        report = import_paths(repo, [tmp_path / "c.txt"])
-        [doc_id] = repo.document_ids()
-        spans = [(s.label, text[s.start : s.end]) for s in repo.spans(doc_id)]
-        claims = sorted((text[c.content_start : c.content_end], text[c.cue_start : c.cue_end],
-                         text[c.source_start : c.source_end]) for c in repo.claims(doc_id))  # fmt: skip
-    finally:
-        repo.close()
-    assert claims == [("talks go on", "said", "Anna Berg"), ("we will win", "said", "Anna Berg")]
+    report, [(_, spans, claims)] = imported(tmp_path, tmp_path / "c.txt")
+    by_content = sorted(claims, key=lambda parts: parts["content"])
+    assert by_content == [
+        {"content": "talks go on", "cue": "said", "source": "Anna Berg"},
+        {"content": "we will win", "cue": "said", "source": "Anna Berg"},
+    ]
     assert spans == [("PERSON", "Anna Berg"), ("PERSON", "Bo")], "no entity labelled Cue or Content"
     assert sorted(p.message for p in report.warnings) == [
         "E1: 2 Source arguments; the first, T1, kept",
