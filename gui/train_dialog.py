@@ -237,7 +237,10 @@ class TrainDialog(QDialog):
         self.resize(760, 620)
 
     def _suggest_folder(self, name: str) -> None:
-        self.out_edit.setText(str(self.db_path.parent / "models" / (name.strip() or "model")))
+        # beside the database and named after it ("quire-models"): a plain "models" folder
+        # beside a database kept in a project folder landed in that project's own models/
+        folder = self.db_path.parent / f"{self.db_path.stem}-models"
+        self.out_edit.setText(str(folder / (name.strip() or "model")))
 
     def arguments(self) -> list[str]:
         args = [

@@ -56,7 +56,7 @@ def test_train_dialog_runs_training_in_a_process_with_scores_and_curve(qtbot, tm
     assert dialog is not None and dialog.isVisible()
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "weapons")
-    assert dialog.out_edit.text() == str(tmp_path / "models" / "weapons")
+    assert dialog.out_edit.text() == str(tmp_path / "quire-models" / "weapons")
     dialog.epochs_spin.setValue(1)
     with qtbot.waitSignal(dialog.process.finished, timeout=180_000) as finished:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
