@@ -62,7 +62,7 @@ def test_train_dialog_runs_training_in_a_process_with_scores_and_curve(qtbot, tm
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
     assert finished.args[0] == 0, finished.args
-    assert dialog.status.text().startswith(f"Saved {tmp_path / 'models' / 'weapons'} as weapons@1")
+    assert dialog.status.text().startswith(f"Saved {tmp_path / 'quire-models' / 'weapons'} as weapons@1")
     rows = [dialog.scores.item(r, 0).text() for r in range(dialog.scores.rowCount())]
     assert "entities, all" in rows and "claims: detection" in rows and "claim suggester" in rows
     curve = [(dialog.curve_table.item(r, 0).text(), dialog.curve_table.item(r, 1).text())
