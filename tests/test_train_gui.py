@@ -157,7 +157,7 @@ def test_a_label_taught_by_hand_is_suggested_after_training_in_the_window(qtbot,
     with qtbot.waitSignal(dialog.process.finished, timeout=300_000) as finished:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert finished.args[0] == 0, finished.args
-    assert dialog.status.text().startswith(f"Saved {tmp_path / 'models' / 'weapons'} as weapons@1")
+    assert dialog.status.text().startswith(f"Saved {tmp_path / 'quire-models' / 'weapons'} as weapons@1")
 
     window.model_menu.chooser.aboutToShow.emit()  # what opening the menu does
     chosen = next(a for a in window.model_menu.chooser.actions() if a.text().startswith("weapons@1"))
