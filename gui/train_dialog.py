@@ -144,6 +144,7 @@ class TrainDialog(QDialog):
         self.setWindowTitle("Train models from confirmed work")
         self.db_path = Path(db_path)
         self.result: dict[str, Any] | None = None
+        self.skipped: list[str] = []  # "claims: 5 confirmed claim(s) …": said again at the end
         self.process = TrainProcess(self)
         self.process.event.connect(self._event)
         self.process.finished.connect(self._finished)
@@ -264,6 +265,7 @@ class TrainDialog(QDialog):
             self.status.setText("Give the model a name and a folder.")
             return
         self.result = None
+        self.skipped = []
         self.scores.setRowCount(0)
         self.curve_table.setRowCount(0)
         self.curve_plot.series.clear()
@@ -292,6 +294,7 @@ class TrainDialog(QDialog):
             self.status.setText(event["message"])
             self.log.appendPlainText(event["message"])
         elif kind == "skipped":
+            self.skipped.append(f"{event['task']}: {event['reason']}")
             self.log.appendPlainText(f"skipped {event['task']}: {event['reason']}")
         elif kind == "data":
             size = f"{event['spans']} spans" if "spans" in event else f"{event['claims']} claims"
@@ -365,10 +368,14 @@ class TrainDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1 if code == 0 else 0)
+        self.progress.setFormat("finished" if code == 0 else "stopped")  # not the last task's "epoch 1 of 1"
         model = (self.result or {}).get("model")
         if model:
             note = " (stopped early: the best model so far is kept)" if self.result.get("cancelled") else ""
-            self.status.setText(f"Saved {model['path']} as {model['name']}@{model['version']}{note}.")
+            skipped = f" Not trained: {'; '.join(self.skipped)}." if self.skipped else ""
+            self.status.setText(
+                f"Saved {model['path']} as {model['name']}@{model['version']}{note}.{skipped}"
+            )
             self.trained.emit(f"{model['name']}@{model['version']}")
         elif self.result is not None and self.result.get("cancelled"):
             self.status.setText("Cancelled before the first epoch finished: no model saved.")

@@ -17,7 +17,7 @@ from models.nlp.training.loop import LoopSettings
 from models.nlp.training.record import TrainedModel
 from storage.model_registry import ModelRegistry
 from storage.repository import Repository
-from storage.training import TrainOptions, train
+from storage.training import MIN_CLAIMS, TrainOptions, train
 from tests import training_corpus
 
 
@@ -63,6 +63,7 @@ def test_train_dialog_runs_training_in_a_process_with_scores_and_curve(qtbot, tm
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
     assert finished.args[0] == 0, finished.args
     assert dialog.status.text().startswith(f"Saved {tmp_path / 'quire-models' / 'weapons'} as weapons@1")
+    assert dialog.progress.format() == "finished", "not the last task's 'epoch 1 of 1'"
     rows = [dialog.scores.item(r, 0).text() for r in range(dialog.scores.rowCount())]
     assert "entities, all" in rows and "claims: detection" in rows and "claim suggester" in rows
     curve = [(dialog.curve_table.item(r, 0).text(), dialog.curve_table.item(r, 1).text())
@@ -74,6 +75,23 @@ def test_train_dialog_runs_training_in_a_process_with_scores_and_curve(qtbot, tm
     window.model_menu.refresh()
     texts = [a.text() for a in window.model_menu.chooser.actions()]
     assert texts[0] == "Stock pipeline (default)" and texts[1].startswith("weapons@1 — all")
+
+
+def test_what_training_skipped_is_said_with_the_result(qtbot, tmp_path, window_on) -> None:
+    """A newcomer learnt that claims were not trained only from the Log tab: the final
+    status says what was skipped and why."""
+    db = training_corpus.build(tmp_path / "quire.db", documents=6)
+    window = window_on(db)
+    window.model_menu.train_action.trigger()
+    dialog = window.model_menu.dialog
+    dialog.epochs_spin.setValue(1)
+    qtbot.mouseClick(dialog.curve_check, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.process.finished, timeout=180_000) as finished:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0] == 0, finished.args
+    status = dialog.status.text()
+    assert status.startswith("Saved ") and " Not trained: claims: " in status
+    assert status.endswith(f"at least {MIN_CLAIMS} needed.")
 
 
 def test_cancel_keeps_the_best_model_so_far(qtbot, tmp_path, window_on) -> None:
