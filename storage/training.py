@@ -346,13 +346,7 @@ class _Training:
             reason = (
                 "no dev document with accepted entities; add more annotated documents or raise --dev-fraction"
             )
-        if reason:
-            self._skip("entities", reason)
-            return False
-        self.counts["documents"] = max(self.counts["documents"], len(train))
-        self.counts["spans"] = spans
-        self.emit({"event": "data", "task": "ner", "train": len(train), "dev": len(dev), "spans": spans})
-        return True
+        return self._decide("entities", "ner", reason, len(train), len(dev), "spans", spans)
 
     def _claim_data(self) -> dict[int, tuple[Doc, list[Claim]]]:
         """Document id -> (reference Doc with the claim parts as entities, accepted claims),
@@ -386,12 +380,17 @@ class _Training:
             reason = f"{count} confirmed claim(s) in the training documents, at least {MIN_CLAIMS} needed"
         elif not any(claims for _doc, claims, _id in dev):
             reason = "no dev document with confirmed claims; confirm claims in more documents"
+        return self._decide("claims", "claims", reason, len(train), len(dev), "claims", count)
+
+    def _decide(self, name: str, task: str, reason: str, train: int, dev: int, unit: str, count: int) -> bool:
+        """Skip ``task`` for ``reason`` (said as ``name: reason``), or count its data
+        (``train``/``dev`` documents, ``count`` of ``unit``) and report it."""
         if reason:
-            self._skip("claims", reason)
+            self._skip(name, reason)
             return False
-        self.counts["documents"] = max(self.counts["documents"], len(train))
-        self.counts["claims"] = count
-        self.emit({"event": "data", "task": "claims", "train": len(train), "dev": len(dev), "claims": count})
+        self.counts["documents"] = max(self.counts["documents"], train)
+        self.counts[unit] = count
+        self.emit({"event": "data", "task": task, "train": train, "dev": dev, unit: count})
         return True
 
     def _skip(self, task: str, reason: str) -> None:
