@@ -3,12 +3,18 @@
 ``preannotate --model NAME`` find them by name.
 
 A registered folder can be moved or deleted behind Quire's back; ``resolve_model``
-turns that into a one-line ``ModelRegistryError`` naming the folder and what to do.
+turns that into a one-line ``ModelRegistryError`` naming the folder and what to do, as
+it does for ``NAME@VERSION`` that names no registered version and for an empty name.
+
+Versions are unique per name (the table's UNIQUE index on ``(name, version)``, m007):
+``register`` raises ``DuplicateModelError`` for a taken version, and training then takes
+the next one (``storage.training``).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,10 @@ _FIELDS = ("id", "name", "version", "task", "path", "base", "labels", "created",
 class ModelRegistryError(ModelError):
     """A registered model that cannot be used as asked (one line, for the user); a
     ModelError, so every caller that reports a model that cannot load reports it too."""
+
+
+class DuplicateModelError(ModelRegistryError):
+    """The name and version being registered are taken (another training took them)."""
 
 
 class ModelRegistry:
@@ -40,9 +50,12 @@ class ModelRegistry:
 
     def register(self, model: TrainedModel) -> TrainedModel:
         """Store ``model`` (its name and version must be new); returns it with its id and
-        creation time. Raises ModelRegistryError when that name and version exist."""
+        creation time. Raises DuplicateModelError when that name and version exist, and
+        ``sqlite3.OperationalError`` when the database stays locked past the busy timeout
+        (nothing is written)."""
+        taken = f"model {model.label} is already registered; train under a new version"
         if self.find(model.name, model.version) is not None:
-            raise ModelRegistryError(f"model {model.label} is already registered; train under a new version")
+            raise DuplicateModelError(taken)
         created = model.created or now()
         row = {
             "name": model.name, "version": model.version, "task": model.task,
@@ -51,8 +64,11 @@ class ModelRegistry:
             "documents": model.documents, "spans": model.spans, "claims": model.claims,
             "scores": json.dumps(model.scores, ensure_ascii=False, sort_keys=True),
         }  # fmt: skip
-        with self.repo.transaction():
-            model_id = self.repo.db["trained_models"].insert(row).last_pk
+        try:
+            with self.repo.transaction():
+                model_id = self.repo.db["trained_models"].insert(row).last_pk
+        except sqlite3.IntegrityError:  # registered by another connection since find()
+            raise DuplicateModelError(taken) from None
         return self.get(model_id)
 
     def get(self, model_id: int) -> TrainedModel:
@@ -114,10 +130,25 @@ def resolve_model(repo: Repository, requested: str) -> tuple[str, TrainedModel |
     ``NAME@VERSION`` gives its folder and record; anything else (a folder, an installed
     package) is returned as it is, with the record of the folder if it is registered.
 
-    Raises ModelRegistryError when a registered model's folder is gone or no longer
-    holds a pipeline."""
+    Raises ModelRegistryError when ``requested`` is empty, names a registered model at a
+    version that is not registered (``x@0``), or a registered model's folder is gone or
+    no longer holds a pipeline."""
+    if not requested.strip():
+        raise ModelRegistryError(
+            "the model name is empty; give a registered NAME or NAME@VERSION, a pipeline folder "
+            "or a package name, or leave the option out for the default pipeline"
+        )
     registry = ModelRegistry(repo)
-    record = registry.find(*parse_model_label(requested))
+    name, version = parse_model_label(requested)
+    record = registry.find(name, version)
+    if record is None and version is not None and not Path(requested).exists():
+        versions = sorted(model.version for model in registry.models() if model.name == name)
+        known = (
+            f"registered versions of {name}: {', '.join(map(str, versions))}"
+            if versions
+            else f"no model named {name!r} is registered (python main.py train --name {name} registers one)"
+        )
+        raise ModelRegistryError(f"no registered model {requested}; {known}")
     if record is None:
         if Path(requested).exists():
             resolved = str(Path(requested).resolve())

@@ -25,13 +25,14 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,9 +47,9 @@ from models.nlp.training.record import TASKS, TrainedModel
 from models.nlp.training.scores import Counts, add_counts, claim_counts, claim_scores, entity_scores
 from models.nlp.training.split import stratified_dev_split
 from storage.exporters.base import ExportError, ExportOptions, dev_fraction_problem, export_corpus
-from storage.model_registry import ModelRegistry, resolve_model
+from storage.model_registry import DuplicateModelError, ModelRegistry, resolve_model
 from storage.repository import Repository
-from storage.schema import DatabaseError, is_database_file, missing_database
+from storage.schema import DatabaseError, explain, is_database_file, is_lock_error, missing_database
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,6 +69,8 @@ MIN_CLAIMS = 20  # accepted claims in the training documents
 CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 SHARED_ENCODER = "tok2vec"  # the stock component whose doc.tensor the claim part recogniser reads
 CLAIMS_LABEL = "(claims)"  # stratifies the split by documents with accepted claims too
+REGISTER_PATIENCE_S = 60.0  # a database locked this long (beyond the busy timeout) leaves no model
+REGISTER_RETRY_S = 1.0
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
@@ -91,6 +94,11 @@ class TrainOptions:
     def check(self, database: Path) -> None:
         if self.task not in TASKS:
             raise TrainError(f"unknown task {self.task!r}; use one of {', '.join(TASKS)}")
+        if self.base is not None and not self.base.strip():
+            raise TrainError(
+                "--base is empty; give a registered NAME or NAME@VERSION, a pipeline folder or a "
+                "package name, or leave --base out for the default pipeline"
+            )
         if problem := dev_fraction_problem(self.dev_fraction):
             raise TrainError(problem)
         if not 0 < self.max_minutes < math.inf:  # NaN too: it would mean no time budget
@@ -293,12 +301,12 @@ class _Training:
                 self.report.seconds = time.monotonic() - self.started
                 self.stage("no epoch finished: no model saved")
                 return self.report
-            self._write(base, ner_run, claim_run)
+            folder = self._write(base, ner_run, claim_run)
             if self.options.curve:
                 for run in trained:
                     self._curve(run)
         self.report.cancelled = self.cancelled()
-        self._register(base, ner_run, claim_run)
+        self._register(base, ner_run, claim_run, folder)
         self.report.seconds = time.monotonic() - self.started
         return self.report
 
@@ -306,7 +314,7 @@ class _Training:
 
     def _load_base(self) -> LoadedModel:
         requested = self.options.base
-        if requested:
+        if requested is not None:
             requested = resolve_model(self.repo, requested)[0]
         return load_model(requested)
 
@@ -514,8 +522,9 @@ class _Training:
 
     # -- output --------------------------------------------------------------------------
 
-    def _write(self, base: LoadedModel, ner_run: _Run | None, claim_run: _Run | None) -> None:
-        """The pipeline folder, written beside ``out`` and renamed into place."""
+    def _write(self, base: LoadedModel, ner_run: _Run | None, claim_run: _Run | None) -> Path:
+        """The pipeline folder, written beside ``out`` (``_register`` renames it into place
+        once its version is registered); returns it."""
         out = self.options.out
         self.stage(f"saving the pipeline to {out}")
         temp = out.parent / f".{out.name}.part-{os.getpid()}"
@@ -534,14 +543,21 @@ class _Training:
             if claim_run is not None and claim_run.result.epochs > 0:
                 mode = self.report.scores.get("claims", {}).get("mode", "rules")
                 claim_model.save_claim_part(temp / claim_model.CLAIMS_FOLDER, claim_run.nlp, {"mode": mode})
-            if out.exists():
-                out.rmdir()  # checked empty by TrainOptions.check
-            temp.rename(out)
         except OSError as exc:
             shutil.rmtree(temp, ignore_errors=True)
             raise TrainError(f"cannot write the model to {out}: {exc.strerror or exc}") from None
+        return temp
 
-    def _register(self, base: LoadedModel, ner_run: _Run | None, claim_run: _Run | None) -> None:
+    def _register(
+        self, base: LoadedModel, ner_run: _Run | None, claim_run: _Run | None, folder: Path
+    ) -> None:
+        """Register the model written in ``folder``, then rename that folder to ``out``.
+
+        A folder never claims a version the registry does not hold: a version another
+        training registered meanwhile gives the next one (the folder's ``meta.json``
+        follows), and a database that stays locked for ``REGISTER_PATIENCE_S`` leaves
+        nothing (the folder is removed and TrainError says why); otherwise the next
+        training of that name would take the same version, two models with one origin."""
         has_ner = ner_run is not None and ner_run.result.epochs > 0
         has_claims = claim_run is not None and claim_run.result.epochs > 0
         task = "all" if has_ner and has_claims else ("ner" if has_ner else "claims")
@@ -553,7 +569,32 @@ class _Training:
             spans=self.counts["spans"] if has_ner else 0, claims=self.counts["claims"] if has_claims else 0,
             scores=scores,
         )  # fmt: skip
-        self.report.model = self.registry.register(model)
+        out = self.options.out
+        patience = time.monotonic() + REGISTER_PATIENCE_S
+        while self.report.model is None:
+            try:
+                self.report.model = self.registry.register(replace(model, version=self.version))
+            except DuplicateModelError:
+                self.version = self.registry.next_version(model.name)
+                _set_version(folder, self.version)
+            except sqlite3.OperationalError as exc:
+                if not is_lock_error(exc) or time.monotonic() >= patience:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise TrainError(
+                        f"the model was trained but not registered: {explain(exc, self.repo.path)}; "
+                        f"nothing was saved to {out}"
+                    ) from None
+                self.stage("the database is locked by another program: waiting to register the model")
+                time.sleep(REGISTER_RETRY_S)
+        try:
+            if out.exists():
+                out.rmdir()  # checked empty by TrainOptions.check
+            folder.rename(out)
+        except OSError as exc:
+            self.registry.forget(self.report.model.id)
+            self.report.model = None
+            shutil.rmtree(folder, ignore_errors=True)
+            raise TrainError(f"cannot write the model to {out}: {exc.strerror or exc}") from None
 
 
 @dataclass
@@ -597,6 +638,16 @@ def entity_training_docs(repo: Repository, folder: Path, nlp: Language) -> tuple
 def _complete(doc: Doc) -> bool:
     """Whether the export wrote ``doc`` as complete (no missing entity tags)."""
     return len(doc) > 0 and all(token.ent_iob != 0 for token in doc)
+
+
+def _set_version(folder: Path, version: int) -> None:
+    """Give the pipeline in ``folder`` the registry ``version`` (its ``meta.json``: the
+    package version and ``quire.version``, which the origin of its suggestions reads)."""
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["version"] = f"{version}.0.0"
+    meta["quire"]["version"] = version
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def _package_name(name: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,13 @@ from main import main
 from models.annotation import Claim, Span, Status
 from models.document import DocStatus, Document
 from models.nlp.claims import CLAIMS_ORIGIN
-from models.nlp.loading import load_model
+from models.nlp.loading import damaged_file, load_model
 from models.nlp.training.claim_model import choose_mode, combine, link_parts
 from models.nlp.training.loop import LoopSettings
 from models.nlp.training.record import TrainedModel
 from models.nlp.training.scores import Counts, claim_counts, match_claims
-from storage.model_registry import ModelRegistry, ModelRegistryError, resolve_model
+from storage import schema, training
+from storage.model_registry import DuplicateModelError, ModelRegistry, ModelRegistryError, resolve_model
 from storage.repository import Repository
 from storage.training import MIN_CLAIMS, TrainError, TrainOptions, train
 from tests import training_corpus
@@ -160,6 +162,108 @@ def test_second_training_is_the_next_version(trained, tmp_path: Path) -> None:
     assert report.model.origin == "model:weapons@2"
     assert load_model(str(tmp_path / "w2")).origin == "model:weapons@2"
     assert "claims" not in report.scores  # --task ner
+
+
+def test_a_registry_write_locked_out_leaves_no_model_and_the_next_training_takes_version_1(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """A folder never claims a version the registry does not hold: before, a registry
+    write that failed under a held lock left the folder as x@1 and the next ``train
+    --name x`` registered x@1 again (two models, one origin)."""
+    monkeypatch.setattr(training, "REGISTER_PATIENCE_S", 0.0)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 50)
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN IMMEDIATE")  # another program's write transaction; readers still read
+    args = ["train", "--db", str(db), "--name", "x", "--task", "ner", "--no-curve", "--max-epochs", "1",
+            "--max-steps", "2"]  # fmt: skip
+    try:
+        assert main([*args, "--out", str(tmp_path / "first")]) == 2
+    finally:
+        holder.rollback()
+        holder.close()
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "the model was trained but not registered" in errors[0]
+    assert "is locked by another program" in errors[0]
+    assert f"nothing was saved to {tmp_path / 'first'}" in errors[0]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("quire.db")) == []
+    assert main([*args, "--out", str(tmp_path / "second")]) == 0
+    assert load_model(str(tmp_path / "second")).origin == "model:x@1"
+
+
+def test_a_version_registered_meanwhile_gives_the_next_one(tmp_path: Path) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+
+    def emit(event: dict) -> None:  # another training registers x@1 while this one saves
+        if event["event"] == "stage" and event["message"].startswith("saving the pipeline"):
+            other = Repository(db)
+            ModelRegistry(other).register(TrainedModel("x", 1, "ner", str(tmp_path / "other"), "spacy:a@1"))
+            other.close()
+
+    options = TrainOptions(out=tmp_path / "m", name="x", task="ner", curve=False, settings=FEW_STEPS)
+    report = train(db, options, emit)
+    assert report.model is not None and report.model.label == "x@2"
+    assert load_model(str(tmp_path / "m")).origin == "model:x@2"
+    assert json.loads((tmp_path / "m" / "meta.json").read_text())["version"] == "2.0.0"
+    repo = Repository(db)
+    assert sorted(m.label for m in ModelRegistry(repo).models()) == ["x@1", "x@2"]
+    repo.close()
+
+
+def test_register_refuses_a_taken_version_even_past_the_check(tmp_path: Path, monkeypatch) -> None:
+    repo = Repository(training_corpus.build(tmp_path / "quire.db", documents=1))
+    registry = ModelRegistry(repo)
+    registry.register(TrainedModel("x", 1, "ner", str(tmp_path / "a"), "spacy:a@1"))
+    monkeypatch.setattr(registry, "find", lambda name, version=None: None)  # a race: checked, then taken
+    with pytest.raises(DuplicateModelError, match="model x@1 is already registered"):
+        registry.register(TrainedModel("x", 1, "ner", str(tmp_path / "b"), "spacy:a@1"))
+    repo.close()
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        ("weapons@0", "no registered model weapons@0; registered versions of weapons: 1"),
+        ("nothing@3", "no registered model nothing@3; no model named 'nothing' is registered"),
+        ("", "the model name is empty; give a registered NAME or NAME@VERSION"),
+        ("  ", "the model name is empty; give a registered NAME or NAME@VERSION"),
+    ],
+)
+def test_preannotate_model_that_names_nothing_is_one_line(
+    trained, tmp_path: Path, capsys, model: str, message: str
+) -> None:
+    db, _out, _events = trained
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    assert main(["preannotate", "--db", str(copy), "--model", model]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and "E050" not in err[0]
+
+
+def test_train_base_empty_is_one_line(tmp_path: Path, capsys) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=2)
+    assert main(["train", "--db", str(db), "--out", str(tmp_path / "m"), "--base", ""]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--base is empty; give a registered NAME" in err[0]
+
+
+@pytest.mark.parametrize("damaged", ["ner/model", "vocab/strings.json", "tok2vec/cfg"])
+def test_a_damaged_model_file_is_named(trained, tmp_path: Path, capsys, damaged: str) -> None:
+    db, out, _events = trained
+    copy = tmp_path / "model"
+    shutil.copytree(out, copy)
+    target = copy / damaged
+    target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])  # a copy cut short
+    assert damaged_file(copy) == target
+    shutil.copy(db, tmp_path / "copy.db")
+    assert main(["preannotate", "--db", str(tmp_path / "copy.db"), "--model", str(copy)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"its file {target} is damaged" in err[0] and "Traceback" not in err[0]
+
+
+def test_an_intact_model_has_no_damaged_file(trained) -> None:
+    _db, out, _events = trained
+    assert damaged_file(out) is None
 
 
 def test_cancel_before_any_epoch_saves_nothing(tmp_path: Path) -> None:

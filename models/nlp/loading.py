@@ -74,9 +74,8 @@ def load_model(requested: str | None = None, language: str = "en", force_blank: 
         return LoadedModel(nlp, f"blank_{nlp.lang}", spacy.__version__, BLANK_WARNING)
     try:
         nlp = spacy.load(name)
-    except (OSError, ImportError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError(f"cannot load spaCy model {name!r}: {first}") from None
+    except Exception as exc:  # a damaged file raises whatever its reader raises
+        raise ModelError(_load_failure(name, exc)) from None
     meta = nlp.meta
     trained = meta.get("quire")
     if isinstance(trained, dict):  # written by storage/training.py
@@ -87,15 +86,58 @@ def load_model(requested: str | None = None, language: str = "en", force_blank: 
 
 def _trained_model(nlp: Language, folder: Path, trained: dict) -> LoadedModel:
     """A pipeline Quire trained: origin ``model:NAME@VERSION``, and its claim suggester."""
-    from models.nlp.training.claim_model import load_claim_part
+    from models.nlp.training.claim_model import CLAIMS_FOLDER, load_claim_part
     from models.nlp.training.record import ORIGIN_KIND, model_origin
 
     name, version = str(trained.get("name", folder.name)), str(trained.get("version", "0"))
     try:
         claims = load_claim_part(folder, model_origin(name, version))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load the claim part of {folder}: {exc}") from None
+    except Exception as exc:  # a damaged file raises whatever its reader raises
+        raise ModelError(_load_failure(str(folder / CLAIMS_FOLDER), exc, "the claim part")) from None
     return LoadedModel(nlp, name, version, kind=ORIGIN_KIND, claims=claims)
+
+
+def _load_failure(name: str, exc: Exception, what: str = "spaCy model") -> str:
+    """One line on a pipeline that did not load: for a folder, the file that is damaged
+    (``damaged_file``) when one is, since spaCy's own message rarely names it
+    ("Unpack failed: incomplete input")."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    folder = Path(name)
+    damaged = damaged_file(folder) if folder.is_dir() else None
+    if damaged is not None:
+        return (
+            f"cannot load {what} {name!r}: its file {damaged} is damaged ({first}); "
+            "restore the folder from a backup or train the model again"
+        )
+    return f"cannot load {what} {name!r}: {first}"
+
+
+def damaged_file(folder: Path) -> Path | None:
+    """The first file of the spaCy pipeline folder ``folder`` (in path order) that does not
+    read as the format spaCy writes it in (JSON settings, ``config.cfg``, the NumPy
+    ``vectors`` table, MessagePack for the rest: weights, tokenizer, lookups), or ``None``
+    when every file reads. Files spaCy does not read (README, licences) are not checked."""
+    import configparser
+
+    import numpy
+    import srsly
+
+    def read(path: Path) -> None:
+        if path.name == "config.cfg":
+            configparser.ConfigParser(interpolation=None).read_string(path.read_text(encoding="utf-8"))
+        elif path.suffix in (".json", ".cfg") or path.name == "cfg":
+            srsly.read_json(path)
+        elif path.name == "vectors":
+            numpy.load(path, allow_pickle=False)
+        elif path.suffix in ("", ".bin"):
+            srsly.msgpack_loads(path.read_bytes())
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.isupper()):
+        try:
+            read(path)
+        except Exception:  # whatever the reader raises, this file is what spaCy failed on
+            return path
+    return None
 
 
 @lru_cache(maxsize=2)
