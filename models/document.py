@@ -31,6 +31,29 @@ class Document:
         return text_hash(self.text)
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def language_tag(value: str) -> str:
+    """``value`` as a BCP 47 language tag in its usual case (``EN`` -> ``en``, ``pt_br`` ->
+    ``pt-BR``, ``zh-hant`` -> ``zh-Hant``): the language lower-case, a two-letter region
+    upper-case, a four-letter script title-case; ValueError (one line) when it is not
+    shaped like a tag (``English``, ``../x``)."""
+    given = value.strip()
+    if not _LANGUAGE_TAG.fullmatch(given):
+        raise ValueError(f"language {value!r} is not a language tag such as en, de or pt-BR")
+    first, *rest = given.replace("_", "-").split("-")
+    parts = [first.lower()]
+    for part in rest:
+        if len(part) == 2 and part.isalpha():
+            parts.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

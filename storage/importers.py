@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from models.document import Document, parse_plain_article
+from models.document import Document, language_tag, parse_plain_article
 from storage import formats
 from storage.formats.records import MIB, ImportOptions, over_limit, to_record
 from storage.repository import Repository
@@ -157,14 +157,18 @@ def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[Pat
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = [
+            visible = [
                 child
                 for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and child.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
             ]
-            if not found:
+            found = [child for child in visible if child.suffix.lower() in SUPPORTED_SUFFIXES]
+            lone = [c for c in visible if c.suffix.lower() == ".ann" and not c.with_suffix(".txt").is_file()]
+            for ann in lone:  # brat annotations whose text is missing: say so, never skip silently
+                report.problems.append(ImportProblem(
+                    display_path(ann), f"brat annotations without {ann.with_suffix('.txt').name} "
+                    "beside them: not imported (brat needs the .txt and the .ann)"))  # fmt: skip
+            if not found and not lone:
                 report.problems.append(ImportProblem(display_path(path), _empty_folder(path)))
             files.extend(found)
         elif path.is_file():
@@ -429,7 +433,7 @@ def document_from_record(record: Any) -> Document:
         text=text,
         source=str(record.get("source") or meta.get("source") or ""),
         published=str(record.get("published") or meta.get("published") or ""),
-        language=str(record.get("language") or meta.get("language") or "en"),
+        language=language_tag(str(record.get("language") or meta.get("language") or "en")),
         meta={k: v for k, v in meta.items() if k not in {"title", "source", "published", "doc_id"}},
     )
 

@@ -143,3 +143,17 @@ def _where(tokens: Doc, offset: int) -> str:
         if token.idx + len(token.text) <= offset < token.idx + len(token.text_with_ws):
             return f"is in the white space after the token {token.text!r}"
     return "is not at a token boundary"
+
+
+def overlap_reason(lost: TokenSpan, kept: list[TokenSpan]) -> str:
+    """Why ``lost`` is not among the entities ``kept`` by ``spacy.util.filter_spans``
+    (longest first, then earliest): the kept entity it overlaps, and how."""
+    other = next((ts for ts in kept if ts.start < lost.end and lost.start < ts.end), None)
+    if other is None:
+        return "overlaps another entity"
+    named = f"{other.label_} {other.text!r}"
+    if (other.start, other.end) == (lost.start, lost.end):
+        return f"covers the same words as {named} (one label per token)"
+    if len(other) > len(lost):
+        return f"overlaps a longer entity, {named}"
+    return f"overlaps {named}, as long and starting earlier"

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from models.annotation import Span
 from models.document import Document
-from storage.exporters.alignment import ExportTokenizer, align, annotation_complete, set_entities
+from storage.exporters.alignment import (
+    ExportTokenizer,
+    align,
+    annotation_complete,
+    overlap_reason,
+    set_entities,
+)
 from storage.exporters.base import AtomicFile, ExportItem, ExportReport
 
 if TYPE_CHECKING:
@@ -61,8 +67,8 @@ class ConllWriter:
                 self.report.add_problem(
                     document,
                     span,
-                    "overlaps a longer entity; IOB tags hold "
-                    "one entity per token: left out of the CoNLL file",
+                    f"{overlap_reason(ts, written)}; IOB tags hold one entity per token: "
+                    "left out of the CoNLL file",
                 )
         complete = annotation_complete(document)
         self.report.count_document(complete, len(set_entities(doc, written, complete, unwritten)))

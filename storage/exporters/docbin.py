@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 
 from models.annotation import Span, Status
 from models.document import Document
-from storage.exporters.alignment import ExportTokenizer, align, annotation_complete, set_entities
+from storage.exporters.alignment import (
+    ExportTokenizer,
+    align,
+    annotation_complete,
+    overlap_reason,
+    set_entities,
+)
 from storage.exporters.base import AtomicFile, ExportItem, ExportProblem, ExportReport
 
 if TYPE_CHECKING:
@@ -225,7 +231,7 @@ class SpacyWriter:
         if len(ents) < len(accepted):
             kept = {(e.start_char, e.end_char, e.label_) for e in ents}
             lost = [ts for ts in accepted if (ts.start_char, ts.end_char, ts.label_) not in kept]
-            self._report_overlaps(document, lost)
+            self._report_overlaps(document, lost, ents)
             doc_id = document.id or 0
             unwritten.extend(Span(doc_id, ts.start_char, ts.end_char, ts.label_, ts.text) for ts in lost)
         complete = annotation_complete(document)
@@ -237,7 +243,7 @@ class SpacyWriter:
             doc.spans["rejected"] = groups[Status.REJECTED]
         return doc
 
-    def _report_overlaps(self, document: Document, lost: list[TokenSpan]) -> None:
+    def _report_overlaps(self, document: Document, lost: list[TokenSpan], kept: list[TokenSpan]) -> None:
         for token_span in lost:
             self.report.overlaps.append(
                 ExportProblem(
@@ -247,7 +253,7 @@ class SpacyWriter:
                     token_span.end_char,
                     token_span.text,
                     token_span.label_,
-                    "overlaps a longer entity: in doc.spans['sc'] only",
+                    f"{overlap_reason(token_span, kept)}: in doc.spans['sc'] only",
                 )
             )
 

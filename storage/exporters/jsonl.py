@@ -242,6 +242,7 @@ def _restore_spans(
                 f"span {i + 1} ({span.label} {raw['start']}-{raw['end']} {given.text[start:end]!r}): "
                 f"white space at its edge trimmed; stored as {span.start}-{span.end} {span.text!r}"
             )
+    restored.warnings.extend(_contradictions(candidates))
     results = repo.restore_spans(doc_id, [span for _, span in candidates]) if candidates else []
     stored: dict[int, Span] = {}
     for (i, span), result in zip(candidates, results, strict=True):
@@ -250,6 +251,18 @@ def _restore_spans(
         else:
             problems.append(f"span {i + 1} ({span.label} {span.start}-{span.end}): {result}")
     return stored
+
+
+def _contradictions(candidates: list[tuple[int, Span]]) -> list[str]:
+    """A warning for each span the record both accepts and rejects (both are kept: a
+    rejected span may repeat another as negative evidence, but the analyst should look)."""
+    accepted = {span.key: i for i, span in candidates if span.status == Status.ACCEPTED}
+    return [
+        f"span {i + 1} ({span.label} {span.start}-{span.end} {span.text!r}) is rejected and span "
+        f"{accepted[span.key] + 1} accepts the same span; both kept: review it"
+        for i, span in candidates
+        if span.status == Status.REJECTED and span.key in accepted
+    ]
 
 
 def _restore_claims(
@@ -367,7 +380,12 @@ def _source_link(raw: dict[str, Any], spans: dict[int, Span]) -> tuple[int | Non
         return spans[index].id, ""
     wanted = raw.get("source_span")
     if not isinstance(wanted, dict):
-        return None, ""
+        if index is None:
+            return None, ""
+        return None, (
+            f"its source_span_index {index!r} names no stored span of the record (0-based "
+            "positions in its spans); kept the claim without the link"
+        )
     key = (wanted.get("start"), wanted.get("end"), wanted.get("label"))
     matches = sorted((s for s in spans.values() if s.key == key), key=lambda s: s.status == Status.REJECTED)
     if matches:

@@ -113,6 +113,8 @@ def _parse(doc: SourceDocument, annotations: str, bom: bool = False) -> SourceDo
 
 def _text_bound(fields: list[str], doc: SourceDocument, number: int, bom: bool) -> _TextBound:
     label, _, where = fields[1].partition(" ")
+    if not label:
+        raise ValueError(f"{fields[0]} has no label before its offsets")
     if not _FRAGMENTS.match(where):
         raise ValueError(f"{fields[0]} offsets {where!r} are not 'START END' pairs")
     # brat counts a leading byte-order mark as a character; the text here has none

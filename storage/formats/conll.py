@@ -3,6 +3,11 @@
 are split on tabs when the line has any, else on ASCII spaces, never on other Unicode
 spaces: a token with a no-break space, U+2028 or a form feed is kept whole.
 
+CoNLL-U-shaped lines (``1<TAB>Paris<TAB>_<TAB>B-LOC``: the first column numbers the
+tokens of the sentence) give the token from the second column and the tag from the last
+one or from ``NER=`` in CoNLL-U's MISC column; ``# text = ...`` comments are skipped (a
+line starting with ``#`` is a token only when its last column is a tag).
+
 Documents are separated by ``-DOCSTART-`` lines; a file without any is read as one
 document per blank-line block. Tags: ``O``; ``B-``/``I-`` (IOB2, and IOB1 where ``I-``
 after another type starts an entity); ``U-``/``L-`` (BILUO) and ``S-``/``E-`` (IOBES).
@@ -54,31 +59,60 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
 def _documents(lines, by_docstart: bool) -> Iterator[tuple[int, list[Sentence]]]:
     """(line number of the document's first token, its sentences)."""
     sentences: list[Sentence] = []
-    sentence: Sentence = []
+    rows: list[list[str]] = []  # the columns of the sentence being read
     first_line = 0
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        if line.startswith(DOCSTART) or (not by_docstart and not line.strip() and sentence):
-            if sentence:
-                sentences.append(sentence)
-                sentence = []
+        if line.startswith(DOCSTART) or (not by_docstart and not line.strip() and rows):
+            if rows:
+                sentences.append(_sentence(rows))
+                rows = []
             if sentences:
                 yield first_line, sentences
             sentences = []
             continue
         if not line.strip():
-            if sentence:
-                sentences.append(sentence)
-                sentence = []
+            if rows:
+                sentences.append(_sentence(rows))
+                rows = []
             continue
         columns = _columns(line)
-        if not sentences and not sentence:
+        if columns[0].startswith("#") and not _is_tag(columns[-1]):
+            continue  # a comment (CoNLL-U's "# text = ..."), not a token "#" with its tag
+        if not sentences and not rows:
             first_line = number
-        sentence.append((columns[0], columns[-1] if len(columns) > 1 else ""))
-    if sentence:
-        sentences.append(sentence)
+        rows.append(columns)
+    if rows:
+        sentences.append(_sentence(rows))
     if sentences:
         yield first_line, sentences
+
+
+def _is_tag(column: str) -> bool:
+    prefix, _, label = column.partition("-")
+    return column == "O" or (len(prefix) == 1 and prefix in "BIULSE" and bool(label))
+
+
+def _sentence(rows: list[list[str]]) -> Sentence:
+    """(token, tag) per token line. CoNLL-U-shaped sentences, whose first column numbers
+    the tokens 1, 2, 3, ... (``1-2`` multiword ranges and ``1.1`` empty nodes are skipped),
+    take the token from the second column and the tag from the last column, or from a
+    ``NER=`` item of the MISC column."""
+    words = [row for row in rows if len(row) > 1 and "-" not in row[0] and "." not in row[0]]
+    indexed = len(words) > 0 and all(row[0] == str(i) for i, row in enumerate(words, start=1))
+    if not indexed:
+        return [(row[0], row[-1] if len(row) > 1 else "") for row in rows]
+    return [(row[1], _tag(row)) for row in words]
+
+
+def _tag(row: list[str]) -> str:
+    if _is_tag(row[-1]) or len(row) < 10:
+        return row[-1] if len(row) > 2 else "O"
+    for item in row[9].split("|"):  # MISC
+        key, _, value = item.partition("=")
+        if key.upper() == "NER":
+            return value
+    return "O"
 
 
 def _columns(line: str) -> list[str]:
@@ -113,7 +147,7 @@ def _document(where: str, sentences: list[Sentence], file_name: str, number: int
             tokens.append([start, end])
             length = end
             prefix, _, label = tag.partition("-")
-            if tag != "O" and (len(prefix) != 1 or prefix not in "BIULSE" or not label):
+            if not _is_tag(tag):
                 bad_tags.add(tag or "(none)")
                 prefix = "O"
             if entity is not None and (prefix in "OBUS" or entity[0] != label):

@@ -3,7 +3,9 @@
 items of type ``labels`` are spans (``value.start``, ``value.end``, ``value.labels``; a
 single label given as a string is read as that label). A result, annotation list or
 value of another shape is skipped with a warning, as are tasks that hold only
-``predictions`` (model output is not imported).
+``predictions`` (model output is not imported). A HyperText task (HTML under ``data.html``,
+``hypertextlabels`` results, or a text that is markup) is refused: its offsets are XPaths
+into the markup, not code points of a text.
 
 Label Studio versions before 1.4 counted offsets in UTF-16 code units, so a text with an
 emoji shifts every later span by one (label-studio issue #1347). When a span's
@@ -14,11 +16,18 @@ import with both texts."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan
+
+_HYPERTEXT = (
+    "the task holds HTML (Label Studio's HyperText labelling, offsets given as XPaths): not "
+    "imported; save the page as .html and import that, or export plain-text tasks"
+)
+_MARKUP = re.compile(r"\s*<(!doctype|html|head|body|div|p|span|article|section|h[1-6])\b", re.IGNORECASE)
 
 
 def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
@@ -62,10 +71,29 @@ def _text(task: dict[str, Any]) -> str:
     return strings[0]
 
 
+def _is_hypertext(task: dict[str, Any]) -> bool:
+    """Whether the task is HyperText labelling: its data under ``html`` or a
+    ``hypertextlabels`` result."""
+    data = task.get("data")
+    results = [
+        item
+        for annotation in task.get("annotations") or []
+        if isinstance(annotation, dict) and isinstance(annotation.get("result"), list)
+        for item in annotation["result"]
+    ]
+    return (isinstance(data, dict) and "html" in data) or any(
+        isinstance(item, dict) and item.get("type") == "hypertextlabels" for item in results
+    )
+
+
 def _document(where: str, task: Any) -> SourceDocument:
     if not isinstance(task, dict):
         raise ValueError("each task must be an object with data and annotations")
+    if _is_hypertext(task):
+        raise ValueError(_HYPERTEXT)
     text = _text(task)
+    if _MARKUP.match(text):
+        raise ValueError(_HYPERTEXT)
     meta = {
         key: value
         for key, value in task.get("data", {}).items()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from models.annotation import Certainty, SourceKind, Status
+from models.document import language_tag
 from models.labels import LabelSet
 from models.nlp.entities import LABEL_MAP_PATH
 from models.resources import default_labels
@@ -192,7 +193,7 @@ def to_record(doc: SourceDocument, format_name: str, options: ImportOptions) -> 
         "title": doc.title,
         "source": doc.source,
         "published": doc.published,
-        "language": doc.language or "en",
+        "language": _language(doc),
         "meta": {**meta, "format": format_name},
         "spans": spans,
         "claims": claims,
@@ -225,3 +226,13 @@ def _claim_record(
             choices = ", ".join(member.value for member in kind)
             warnings.append(f"claim {key} {value!r} is not one of {choices}; left at the default")
     return record
+
+
+def _language(doc: SourceDocument) -> str:
+    """The file's language as a tag (``EN-us`` -> ``en-US``); one the file names that is not
+    a tag (``English``) is read as ``en`` with a warning, keeping the document."""
+    try:
+        return language_tag(doc.language or "en")
+    except ValueError as exc:
+        doc.warnings.append(f"{exc}; read as en")
+        return "en"

@@ -254,3 +254,111 @@ def test_brat_event_with_two_content_arguments_makes_two_claims_and_no_content_e
         "E1: 2 Source arguments; the first, T1, kept",
         "T5: a Cue annotation that no claim uses; not imported as an entity",
     ]
+
+
+def test_label_studio_hypertext_task_is_refused_and_plain_tasks_still_import(tmp_path):
+    """A HyperText task's offsets are XPaths into its markup: it used to import the raw
+    markup as the article's text (the adversarial test of the last round)."""
+    source = tmp_path / "tasks.json"
+    tasks = [
+        {"id": 1, "data": {"html": "<p>Oslo is <b>cold</b>.</p>"}, "annotations": []},
+        {"id": 2, "data": {"text": "<div><p>Rome waits.</p></div>"}},
+        {"id": 3, "data": {"text": "Bergen is wet."}, "annotations": [{"result": [
+            {"type": "labels", "value": {"start": 0, "end": 6, "labels": ["GPE"]}}]}]},
+        {"id": 4, "data": {"page": "Oslo", "title": "x"}, "annotations": [{"result": [{
+            "type": "hypertextlabels",
+            "value": {"start": "/p[1]/text()[1]", "end": "/p[1]/text()[1]", "startOffset": 0,
+                      "endOffset": 4, "hypertextlabels": ["GPE"]}}]}]},
+    ]  # fmt: skip
+    source.write_text(json.dumps(tasks), encoding="utf-8")
+    report, stored = imported(tmp_path, source)
+    assert [(text, spans) for text, spans, _ in stored] == [("Bergen is wet.", [("GPE", "Bergen")])]
+    assert [(p.path.rsplit("#", 1)[1], "HyperText" in p.message) for p in report.problems] == [
+        ("task 1", True), ("task 2", True), ("task 4", True)
+    ]  # fmt: skip
+
+
+def test_conll_u_shaped_lines_take_the_word_column_and_skip_comments(tmp_path):
+    """``1<TAB>Paris<TAB>_<TAB>B-LOC`` stored "1" as the token, and ``# text = ...``
+    comments became tokens (the adversarial test of the last round)."""
+    source = tmp_path / "u.conll"
+    source.write_text(
+        "# sent_id = 1\n# text = Paris is big.\n1\tParis\t_\tB-LOC\n2\tis\t_\tO\n3\tbig\t_\tO\n4\t.\t_\tO\n\n"
+        "# text = Anna Berg came.\n"
+        "1\tAnna\tAnna\tPROPN\tNNP\t_\t3\tnsubj\t_\tNER=B-PER\n"
+        "2\tBerg\tBerg\tPROPN\tNNP\t_\t1\tflat\t_\tNER=I-PER|SpaceAfter=No\n"
+        "3\tcame\tcome\tVERB\tVBD\t_\t0\troot\t_\t_\n\n"
+        "# O\n1 O\nof O\n3 O\n",
+        encoding="utf-8",
+    )
+    report, stored = imported(tmp_path, source)
+    assert not report.problems and not report.warnings
+    assert [(text, spans) for text, spans, _ in stored] == [
+        ("Paris is big.", [("LOC", "Paris")]),
+        ("Anna Berg came", [("PERSON", "Anna Berg")]),  # PER -> PERSON: resources/label_map.toml
+        ("# 1 of 3", []),  # CoNLL-2003 tokens "#", "1", "3": not numbered 1, 2, 3 in order
+    ]
+
+
+def test_lone_brat_annotations_in_a_folder_are_named_not_skipped(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.ann").write_text("T1\tPERSON 0 4\tAnna\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Weather\n\nBergen is wet and grey today.\n", encoding="utf-8")
+    report, stored = imported(tmp_path, folder)
+    assert [text.strip() for text, _, _ in stored] == ["Bergen is wet and grey today."]
+    assert [str(p) for p in report.problems] == [
+        f"{folder / 'a.ann'}: brat annotations without a.txt beside them: not imported "
+        "(brat needs the .txt and the .ann)"
+    ]
+
+
+def test_brat_annotation_without_a_label_is_skipped_with_its_line(tmp_path):
+    (tmp_path / "e.txt").write_text("Anna met Bo.", encoding="utf-8")
+    (tmp_path / "e.ann").write_text("T1\t 0 4\tAnna\nT2\tPERSON 9 11\tBo\n", encoding="utf-8")
+    report, [(_, spans, _)] = imported(tmp_path, tmp_path / "e.txt")
+    assert spans == [("PERSON", "Bo")]
+    assert [p.message for p in report.warnings] == ["line 1: T1 has no label before its offsets; skipped"]
+
+
+def test_language_codes_are_stored_as_tags_and_a_non_tag_is_refused_by_line(tmp_path):
+    source = tmp_path / "langs.jsonl"
+    lines = [
+        {"text": "Oslo is cold.", "language": "EN"},
+        {"text": "Rio é quente.", "language": "pt_br"},
+        {"text": "Taipei.", "language": "zh-hant-tw"},
+        {"text": "Kronos.", "language": "../../etc"},
+    ]
+    source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        report = import_paths(repo, [source])
+        languages = [repo.document(i).language for i in repo.document_ids()]
+    finally:
+        repo.close()
+    assert languages == ["en", "pt-BR", "zh-Hant-TW"]
+    assert [str(p) for p in report.problems] == [
+        f"{source}:4: language '../../etc' is not a language tag such as en, de or pt-BR"
+    ]
+
+
+def test_jsonl_claim_naming_a_span_the_record_lacks_and_a_span_accepted_and_rejected_say_so(tmp_path):
+    source = tmp_path / "claims.jsonl"
+    record = {
+        "text": "Anna said Oslo is cold.",
+        "spans": [
+            {"start": 0, "end": 4, "label": "PERSON", "status": "accepted"},
+            {"start": 0, "end": 4, "label": "PERSON", "status": "rejected"},
+        ],
+        "claims": [{"content": {"start": 10, "end": 22}, "source_span_index": 7}],
+    }
+    source.write_text(json.dumps(record), encoding="utf-8")
+    report, [(_, spans, claims)] = imported(tmp_path, source)
+    assert spans == [("PERSON", "Anna"), ("PERSON", "Anna")] and claims == [{"content": "Oslo is cold"}]
+    assert [p.message for p in report.problems] == [
+        "claim 1: its source_span_index 7 names no stored span of the record (0-based positions in "
+        "its spans); kept the claim without the link"
+    ]
+    assert [p.message for p in report.warnings] == [
+        "span 2 (PERSON 0-4 'Anna') is rejected and span 1 accepts the same span; both kept: review it"
+    ]
