@@ -577,3 +577,31 @@ def test_export_writes_through_a_symlink_and_refuses_a_device(tmp_path):
     with pytest.raises(ExportError, match="not a regular file"):
         export_corpus(db, ExportOptions(format="jsonl", out=Path("/dev/null")))
     assert Path("/dev/null").is_char_device()
+
+
+def test_an_overlap_names_the_entity_it_lost_to_in_spacy_and_conll(tmp_path):
+    """Two labels on the same words were reported as "overlaps a longer entity" (the
+    adversarial test of the last round): the reason names the kept entity and how."""
+    text = "Reuters said Barack Obama visited New York City."
+    repo = Repository(tmp_path / "quire.db")
+    try:
+        doc_id = repo.add_document(Document(title="t", text=text, status=DocStatus.DONE))
+        add_span(repo, doc_id, text, "Barack Obama", "PERSON")
+        add_span(repo, doc_id, text, "Barack Obama", "ORG")
+        add_span(repo, doc_id, text, "New York City", "GPE")
+        add_span(repo, doc_id, text, "New York", "LOC")
+    finally:
+        repo.close()
+    spacy_report = export_corpus(tmp_path / "quire.db", ExportOptions("spacy", tmp_path / "c.spacy"))
+    conll_report = export_corpus(tmp_path / "quire.db", ExportOptions("conll", tmp_path / "c.conll"))
+    assert sorted((p.text, p.label, p.reason) for p in spacy_report.overlaps) == [
+        ("Barack Obama", "ORG", "covers the same words as PERSON 'Barack Obama' (one label per token): "
+         "in doc.spans['sc'] only"),
+        ("New York", "LOC", "overlaps a longer entity, GPE 'New York City': in doc.spans['sc'] only"),
+    ]  # fmt: skip
+    assert sorted((p.text, p.label, p.reason) for p in conll_report.problems) == [
+        ("Barack Obama", "ORG", "covers the same words as PERSON 'Barack Obama' (one label per token); "
+         "IOB tags hold one entity per token: left out of the CoNLL file"),
+        ("New York", "LOC", "overlaps a longer entity, GPE 'New York City'; IOB tags hold one entity per "
+         "token: left out of the CoNLL file"),
+    ]  # fmt: skip
