@@ -1,12 +1,13 @@
 """File -> Export...: format, status filter, document filter, dev split, destination;
 runs in the background with progress and Cancel; ends with a summary and a button that
-opens the folder."""
+opens the folder. The choices of the last export that wrote files are remembered
+(QSettings ``export/*``) and offered the next time, after a restart too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,10 +44,13 @@ SUFFIX = {"spacy": ".spacy", "jsonl": ".jsonl", "conll": ".conll", "claims": ".c
 
 
 class ExportDialog(QDialog):
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db_path: Path, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.db_path = Path(db_path)
+        self.settings = settings or QSettings()
         self.job: BackgroundJob | None = None
         self.report = None
 
@@ -107,7 +111,32 @@ class ExportDialog(QDialog):
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.buttons)
         self.resize(620, 460)
+        self._restore_choices()
         self._format_changed()
+
+    def _restore_choices(self) -> None:
+        """The last successful export's choices; a value no longer offered is ignored."""
+        for key, combo in (("format", self.format), ("status", self.status), ("documents", self.documents)):
+            index = combo.findData(self.settings.value(f"export/{key}", ""))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self.dev_fraction.setValue(float(self.settings.value("export/dev_fraction", 0.0) or 0.0))
+        self.seed.setValue(int(self.settings.value("export/seed", 0) or 0))
+        destination = str(self.settings.value("export/destination", "") or "")
+        if destination:
+            self.destination.setText(destination)
+
+    def _remember_choices(self) -> None:
+        for key, value in (
+            ("format", self.format.currentData()),
+            ("status", self.status.currentData()),
+            ("documents", self.documents.currentData()),
+            ("dev_fraction", self.dev_fraction.value()),
+            ("seed", self.seed.value()),
+            ("destination", self.destination.text().strip()),
+        ):
+            self.settings.setValue(f"export/{key}", value)
+        self.settings.sync()
 
     # -- options -----------------------------------------------------------------------
 
@@ -187,6 +216,8 @@ class ExportDialog(QDialog):
         self.summary.setPlainText("\n".join(report.summary_lines()))
         self.open_folder.setEnabled(bool(report.files))
         self.cancel_button.setText("Close")  # nothing left to cancel
+        if report.files:
+            self._remember_choices()
 
     def _failed(self, message: str) -> None:
         self.progress.hide()
@@ -217,7 +248,7 @@ def install_export(window) -> None:
 
     action = QAction("&Export…", window)
     action.setShortcut(QKeySequence("Ctrl+E"))
-    action.triggered.connect(lambda: ExportDialog(window.repo.path, window).exec())
+    action.triggered.connect(lambda: ExportDialog(window.repo.path, window, window.settings).exec())
     actions = window.file_menu.actions()
     window.file_menu.insertAction(actions[-1] if actions else None, action)
     window.addAction(action)

@@ -476,9 +476,13 @@ class DocumentSession(QObject):
         old = self.claims.get(claim_id)
         if old is None:
             return
-        if set(changes) - {"status", "note"}:
-            changes.setdefault("status", Status.ACCEPTED)
+        implied = bool(set(changes) - {"status", "note"}) and "status" not in changes
+        if implied:
+            changes["status"] = Status.ACCEPTED
         new = old.with_changes(**changes)
+        if implied and old.status == Status.SUGGESTED:  # say so: the edit confirmed the suggestion
+            text = f"{text}; claim accepted"
+            self.message.emit(f"{text} (editing a suggestion accepts it; Ctrl+Z undoes both)")
         if _SOURCE_FIELDS & set(changes) and "source_kind" not in changes:
             new = new.with_changes(source_kind=self._source_kind(old, new))
         if new == old:

@@ -46,6 +46,15 @@ def make_document(repo: Repository):
 
 
 @pytest.fixture
+def settings(tmp_path: Path):
+    """This test's own QSettings (an INI file in ``tmp_path``): what one test remembers
+    never changes another's defaults."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
 def main_window(qtbot, tmp_path: Path):
     """Factory: a real MainWindow over a database at ``tmp_path``, shown and registered."""
     from PySide6.QtCore import QSettings

@@ -201,6 +201,19 @@ def test_editing_a_suggestion_accepts_it_and_keeps_its_origin(qtbot, repo, make_
     assert repo.claims(doc_id)[0].status == Status.ACCEPTED
     assert _shown(panel, 0, ClaimTableModel.KIND) == "anonymous official"
 
+    qtbot.keyClick(panel.table, Qt.Key.Key_Z, CTRL)
+    assert repo.claims(doc_id)[0].status == Status.SUGGESTED
+    # S with a selection on a suggested claim: it is accepted too, and the status bar says
+    # so (the newcomer trial found it silent) and how to undo both
+    drag_select(qtbot, window.article.text, *_at("He claimed"))
+    qtbot.keyClick(window.article.text, Qt.Key.Key_S)
+    [claim] = repo.claims(doc_id)
+    assert (claim.status, TEXT[claim.source_start : claim.source_end]) == (Status.ACCEPTED, "He claimed")
+    assert window.status_message.text() == (
+        "Set source 'He claimed'; claim accepted (editing a suggestion accepts it; Ctrl+Z undoes both)"
+    )
+    assert window.session.undo_stack.undoText() == "Set source 'He claimed'; claim accepted"
+
 
 def test_a_and_x_in_the_claim_list_judge_then_go_to_next(qtbot, repo, make_document, main_window):
     doc_id = make_document(TEXT)

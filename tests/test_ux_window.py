@@ -265,12 +265,14 @@ def test_long_status_messages_elide_and_stay_in_the_log(qtbot, repo, make_docume
 # -- item 12: dialog details -----------------------------------------------------------
 
 
-def test_export_dialog_closes_after_success_with_aligned_counts(qtbot, repo, make_document, tmp_path):
+def test_export_dialog_closes_after_success_with_aligned_counts(
+    qtbot, repo, make_document, tmp_path, settings
+):
     doc_id = make_document(TEXT)
     make_document("Another text without claims.")
     repo.add_claim(_claim(doc_id, "The port was hit overnight"))
     repo.add_span(Span(doc_id=doc_id, start=_at("AFP")[0], end=_at("AFP")[1], label="ORG", text="AFP"))
-    dialog = ExportDialog(repo.path)
+    dialog = ExportDialog(repo.path, settings=settings)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.cancel_button.text() == "Cancel"

@@ -107,8 +107,8 @@ def test_another_file_beside_the_database_is_written(capsys, database, tmp_path)
     assert '"Oslo"' in (tmp_path / "q.jsonl").read_text(encoding="utf-8")
 
 
-def test_the_export_dialog_refuses_the_database_and_starts_nothing(qtbot, database):
-    dialog = ExportDialog(database)
+def test_the_export_dialog_refuses_the_database_and_starts_nothing(qtbot, database, settings):
+    dialog = ExportDialog(database, settings=settings)
     qtbot.addWidget(dialog)
     dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
     dialog.destination.setText(str(database))

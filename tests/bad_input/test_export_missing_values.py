@@ -103,10 +103,10 @@ def test_cli_summary_names_the_rule_for_the_docbin(repo, tmp_path, capsys):
     assert f"2 {MISSING}" in out and "1 documents marked done: accepted spans are the complete" in out
 
 
-def test_export_dialog_states_the_rule_of_the_chosen_format(qtbot, tmp_path):
+def test_export_dialog_states_the_rule_of_the_chosen_format(qtbot, tmp_path, settings):
     from gui.export_dialog import ExportDialog
 
-    dialog = ExportDialog(tmp_path / "q.db")
+    dialog = ExportDialog(tmp_path / "q.db", settings=settings)
     qtbot.addWidget(dialog)
     assert "missing (not O)" in dialog.rule.text()
     dialog.format.setCurrentIndex(dialog.format.findData("conll"))
