@@ -193,9 +193,12 @@ def build_database(path: Path, n_docs: int, spans_per_doc: int, seed: int = 11) 
 
 
 def fixture(n_docs: int, spans_per_doc: int, rebuild: bool) -> Path:
-    """The cached database, built again when asked, missing, or made by an older schema
-    (migrating it in place would time the migration's leftovers, not a fresh database)."""
-    path = CACHE / f"corpus-{n_docs}-{spans_per_doc}.db"
+    """The cached database of this schema version, built again when asked, missing, or
+    made by an older schema (migrating it in place would time the migration's leftovers,
+    not a fresh database)."""
+    # one file per schema version: a checkout with another schema (a peer's worktree, the
+    # code before a change) keeps its own fixture instead of rebuilding or refusing this one
+    path = CACHE / f"corpus-{n_docs}-{spans_per_doc}-s{SCHEMA_VERSION}.db"
     stamp = path.with_suffix(".ok")
     if rebuild or not stamp.exists() or _schema_version(path) < SCHEMA_VERSION:
         print(f"building {path} (cached for later runs)…", file=sys.stderr)

@@ -322,6 +322,18 @@ def m007_model_registry(db: sqlite_utils.Database) -> None:
     db["trained_models"].create_index(["name", "version"], unique=True)
 
 
+def m009_fewer_span_indexes(db: sqlite_utils.Database) -> None:
+    """Drop the indexes no query needs; every index is one more b-tree to change on each
+    span or claim written (storing a model's suggestions, each review key).
+    ``idx_spans_label`` is the first column of ``idx_spans_label_doc`` (label, status,
+    doc_id), which serves every query by label; ``idx_spans_status`` and
+    ``idx_claims_status`` served only the statistics' counts by status, which now come
+    from the (label, status) scan for spans and the small claims table's annotator
+    index; every other query by status narrows by document first."""
+    for index in ("idx_spans_label", "idx_spans_status", "idx_claims_status"):
+        db.execute(f'DROP INDEX IF EXISTS "{index}"')
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_corpus_workflow,
@@ -331,6 +343,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m006_entity_link_counts,
     m007_model_registry,
     m008_text_apart_and_prefix_search,
+    m009_fewer_span_indexes,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

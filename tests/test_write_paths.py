@@ -11,7 +11,7 @@ import pytest
 
 from gui.record_model import RecordTableModel
 from gui.review_order import SuggestionOrder
-from models.annotation import AnnotationError, Span, Status
+from models.annotation import AnnotationError, Claim, Span, Status
 from models.document import DocStatus
 from storage.repository import Repository
 from storage.schema import SCHEMA_VERSION
@@ -157,3 +157,99 @@ def test_stored_suggestions_count_once_per_document_and_later_writes_count_again
     repo.add_span(Span(doc_id=first, start=15, end=20, label="GPE", text="Paris"))
     rows = repo.db.execute("SELECT id, spans_suggested, spans_accepted FROM documents ORDER BY id").fetchall()
     assert rows == [(first, 2, 1), (second, 1, 0)]
+
+
+_RECOUNT = """SELECT d.id,
+  (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.status = 'accepted'),
+  (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.status = 'suggested'),
+  (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.status = 'accepted'),
+  (SELECT count(*) FROM claims c WHERE c.doc_id = d.id AND c.status = 'suggested')
+FROM documents d ORDER BY d.id"""
+_COUNTERS = (
+    "SELECT id, spans_accepted, spans_suggested, claims_accepted, claims_suggested FROM documents ORDER BY id"
+)
+
+
+def test_counters_after_bulk_writes_equal_counts_recomputed_from_scratch(repo, make_document):
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(400)]
+    texts = [" ".join(rng.sample(words, 120)) + " end" for _ in range(4)]
+    ids = [make_document(text, title=f"Doc {n}") for n, text in enumerate(texts)]
+    pairs = zip(ids, texts, strict=True)
+    starts = {doc_id: [n for n, char in enumerate(text) if char == "w"] for doc_id, text in pairs}
+
+    def span(doc_id: int, start: int, label: str, **fields) -> Span:
+        text = repo.document(doc_id).text
+        end = text.index(" ", start)
+        return Span(doc_id=doc_id, start=start, end=end, label=label, text=text[start:end], **fields)
+
+    # reviewed work first: accepted and rejected spans, an accepted claim
+    accepted = repo.add_span(span(ids[0], starts[ids[0]][3], "ORG"))
+    rejected = repo.add_span(span(ids[1], starts[ids[1]][5], "GPE"))
+    repo.update_span(rejected.id, status=Status.REJECTED)
+    repo.add_claim(Claim(doc_id=ids[2], content_start=starts[ids[2]][0], content_end=starts[ids[2]][4] - 1))
+    for round_ in range(2):  # the second round repeats much of the first: skipped as known
+        batch = []
+        for doc_id in ids[: 3 + round_]:
+            spans = [span(doc_id, start, rng.choice(["ORG", "GPE", "PERSON"]), origin="spacy:t@1",
+                          annotator="model-runner")
+                     for start in rng.sample(starts[doc_id], 40)]  # fmt: skip
+            words_at = starts[doc_id]
+            claims = [Claim(doc_id=doc_id, content_start=words_at[n], content_end=words_at[n + 3] - 1,
+                            status=Status.SUGGESTED, origin="rules:t@1")
+                      for n in rng.sample(range(len(words_at) - 4), 5)]  # fmt: skip
+            batch.append((doc_id, spans, claims))
+        result = repo.apply_suggestion_batch(batch)
+        assert result["spans_added"] > 0 and (round_ == 0 or result["spans_skipped"] > 0)
+    # later single writes go through the per-row triggers again
+    some = repo.spans(ids[3], Status.SUGGESTED)[:3]
+    repo.update_span(some[0].id, status=Status.ACCEPTED)
+    repo.update_span(some[1].id, status=Status.REJECTED)
+    repo.delete_span(some[2].id)
+
+    recomputed = repo.db.execute(_RECOUNT).fetchall()
+    assert repo.db.execute(_COUNTERS).fetchall() == recomputed
+    assert sum(row[2] for row in recomputed) > 100 and sum(row[4] for row in recomputed) > 5
+    # who and what made each suggestion is kept, and nothing is left in the staging tables
+    made = repo.db.execute(
+        "SELECT DISTINCT origin, annotator FROM spans WHERE status = 'suggested'"
+    ).fetchall()
+    assert made == [("spacy:t@1", "model-runner")]
+    assert repo.span(accepted.id).origin == "manual" and repo.span(accepted.id).status == Status.ACCEPTED
+    assert repo.db.execute("SELECT count(*) FROM temp.stage_spans").fetchone() == (0,)
+    assert repo.db.execute("SELECT count(*) FROM temp.stage_claims").fetchone() == (0,)
+    assert repo.db.execute("SELECT count(*) FROM counter_pause").fetchone() == (0,)
+
+
+def test_a_refused_bulk_write_leaves_counters_and_rows_as_they_were(repo, make_document):
+    doc_id = make_document("Ann met Bob in Paris.")
+    good = Span(doc_id, 0, 3, "PERSON", "Ann", status=Status.SUGGESTED, origin="m")
+    repo.apply_suggestion_batch([(doc_id, [good], [])])
+    before = repo.db.execute(_COUNTERS).fetchall()
+    bad_claim = Claim(doc_id=doc_id, content_start=8, content_end=99, status=Status.SUGGESTED, origin="m")
+    later = good.with_changes(start=8, end=11, text="Bob")
+    with pytest.raises(AnnotationError):  # the claim is refused after the spans went in
+        repo.apply_suggestion_batch([(doc_id, [later], [bad_claim])])
+    assert repo.db.execute(_COUNTERS).fetchall() == before == repo.db.execute(_RECOUNT).fetchall()
+    assert [s.text for s in repo.spans(doc_id)] == ["Ann"]
+    repo.apply_suggestion_batch([(doc_id, [later], [])])  # the staging table works again
+    counters = repo.db.execute(_COUNTERS).fetchall()
+    assert counters == repo.db.execute(_RECOUNT).fetchall() == [(doc_id, 0, 2, 0, 0)]
+
+
+def test_migration_9_drops_only_indexes_no_query_needs(tmp_path):
+    path = tmp_path / "v8.db"
+    connect_at_version(path, 8).close()
+    repo = Repository(path)
+    indexes = {r[0] for r in repo.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert not indexes & {"idx_spans_label", "idx_spans_status", "idx_claims_status"}
+    assert {"idx_spans_label_doc", "idx_spans_doc_id_start", "idx_claims_doc_id"} <= indexes
+
+    def plan(sql: str) -> str:
+        return " ".join(r[3] for r in repo.db.execute("EXPLAIN QUERY PLAN " + sql))
+
+    by_label = "SELECT doc_id FROM spans WHERE label = 'GPE' AND status != 'rejected'"
+    assert "idx_spans_label_doc" in plan(by_label)
+    assert "idx_spans_doc_id_start" in plan("SELECT * FROM spans WHERE doc_id = 1 AND status = 'accepted'")
+    assert "idx_claims_doc_id" in plan("SELECT * FROM claims WHERE doc_id = 1 AND status = 'suggested'")
+    repo.close()
