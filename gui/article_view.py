@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.highlighter import SpanIndex, display_text
+from gui.highlighter import SpanIndex, display_layout
 from gui.keys import RESIZE_ACTIONS, review_action
 from gui.label_tags import LabelTagPainter, TaggedHighlighter
 from gui.offsets import OffsetMap
@@ -40,9 +40,10 @@ from models.document import Document
 from models.labels import LabelSet
 
 _WINDOW_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
-# Blocks formatted beyond the screen's edges, so that a short scroll finds them ready.
+# Blocks formatted beyond the screen's edges, so that a short scroll finds them ready
+# (a block scrolled into view is formatted before it is painted in any case).
 _MARGIN_BLOCKS = 20
-_MARGIN_CHARS = 4_000
+_MARGIN_CHARS = 1_500
 NUMBER_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
@@ -67,7 +68,7 @@ class TextView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.stored_text = ""  # the text shown, as stored (code points)
         self.offsets = OffsetMap("")
-        self.index = SpanIndex("", self.offsets)
+        self.index = SpanIndex([0], self.offsets)
         self.highlighter = TaggedHighlighter(labels, self.document())
         self.verticalScrollBar().valueChanged.connect(self.format_visible)
         self.tags = LabelTagPainter(self, self.highlighter)
@@ -78,15 +79,14 @@ class TextView(QPlainTextEdit):
     # -- content -----------------------------------------------------------------------
 
     def show_text(self, text: str, spans: list[Span]) -> None:
-        """Show a new text with its spans, formatting every block once."""
+        """Show a new text with its spans (the blocks near the screen formatted at once)."""
         self._marks.clear()
         self.setExtraSelections([])
         self.selected_span_id = None
         self.stored_text = text
-        shown = display_text(text)  # long paragraphs in blocks of LONG_BLOCK at most
+        shown, starts = display_layout(text)  # long paragraphs in blocks of DISPLAY_BLOCK at most
         self.offsets = OffsetMap(text)
-        self.index = SpanIndex(shown, self.offsets)
-        self.index.add_all(spans)
+        self.index = SpanIndex(starts, self.offsets, spans)
         # The first blocks are formatted before the text is first painted; the others as
         # they come near the screen (format_visible).
         self.highlighter.reset(self.index, range(0))
@@ -95,15 +95,14 @@ class TextView(QPlainTextEdit):
 
     def format_visible(self) -> None:
         """Have the highlighter format the blocks on screen and a few on either side (up
-        to ``_MARGIN_BLOCKS`` holding at most ``_MARGIN_CHARS`` code units: a text
-        without paragraphs is shown in blocks of 2,000)."""
+        to ``_MARGIN_BLOCKS`` holding at most ``_MARGIN_CHARS`` code units)."""
         block = self.firstVisibleBlock()
         if not block.isValid():
             return
         first = last = block.blockNumber()
         # format what is likely on screen before measuring it: measuring lays a block
         # out, and formatting it then lays it out again
-        self.highlighter.format_blocks(range(first, first + _margin(block, QTextBlock.next)))
+        self.highlighter.format_blocks(range(first, first + self._screenful(block)))
         offset, height = self.contentOffset(), self.viewport().height()
         while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
             last = block.blockNumber()
@@ -111,6 +110,19 @@ class TextView(QPlainTextEdit):
         before = _margin(self.document().findBlockByNumber(first).previous(), QTextBlock.previous)
         after = _margin(self.document().findBlockByNumber(last).next(), QTextBlock.next)
         self.highlighter.format_blocks(range(first - before, last + after + 1))
+
+    def _screenful(self, block: QTextBlock) -> int:
+        """About how many blocks from ``block`` on fill the viewport, from their lengths
+        (not laid out yet) and the font's average character width."""
+        metrics = self.fontMetrics()
+        lines = self.viewport().height() // max(metrics.lineSpacing(), 1) + 1
+        per_line = max(self.viewport().width() // max(metrics.averageCharWidth(), 1), 1)
+        count = 0
+        while block.isValid() and lines > 0:
+            lines -= block.length() // per_line + 1
+            count += 1
+            block = block.next()
+        return count
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -130,7 +142,7 @@ class TextView(QPlainTextEdit):
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
         """Copy gives the stored code points (Qt would give a line break where a long
-        paragraph is split for display, ``display_text``)."""
+        paragraph is split for display, ``display_layout``)."""
         # Qt's own mime data with its text replaced: a QMimeData made here would be owned
         # by Python and by the clipboard at once (deleted twice: a crash at exit). Qt fills
         # it lazily from the display text on the first read, so read it first, then drop
@@ -380,13 +392,13 @@ class TextView(QPlainTextEdit):
             more.addAction(name, lambda name=name: apply(name))
 
 
-def _margin(block: QTextBlock, step) -> int:
+def _margin(block: QTextBlock, step, chars: int = _MARGIN_CHARS, blocks: int = _MARGIN_BLOCKS) -> int:
     """How many blocks from ``block`` on (``step``: ``QTextBlock.next`` or ``previous``)
-    make a margin: ``_MARGIN_BLOCKS`` at most, stopping once they hold ``_MARGIN_CHARS``."""
-    count = chars = 0
-    while block.isValid() and count < _MARGIN_BLOCKS and chars < _MARGIN_CHARS:
+    hold ``chars`` code units (``blocks`` at most)."""
+    count = held = 0
+    while block.isValid() and count < blocks and held < chars:
         count += 1
-        chars += block.length()
+        held += block.length()
         block = step(block)
     return count
 

@@ -6,35 +6,47 @@ keeps one edit in a 1 MB article to a few milliseconds (benchmarks/article_view.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import attrgetter, sub
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
-from gui.offsets import BLOCK_BREAK, OffsetMap
+from gui.offsets import OffsetMap, block_starts
 from models.annotation import Span, Status
 from models.labels import LabelSet
 
-# A paragraph longer than this (code points) is shown as several blocks. Qt lays out and
-# formats a block whole: a 1 MB paragraph took 1.4 s to show as plain text and a span
-# added to it 22 s; blocks of at most this size are laid out only when on screen.
+# A paragraph longer than LONG_BLOCK (code points) is shown as several blocks of at most
+# DISPLAY_BLOCK. Qt lays out and formats a block whole: a 1 MB paragraph took 1.4 s to
+# show as plain text and a span added to it 22 s; in blocks of 2,000, adding a span still
+# laid out, measured and repainted 2,000 code points (8-40 ms under load). Paragraphs
+# of ordinary length stay whole.
 LONG_BLOCK = 2_000
+DISPLAY_BLOCK = 600
 DISPLAY_BREAK = "\u2029"  # Qt's paragraph separator: one position, as the space it stands for
+# Spans at most this long (code points) are placed in the index's blocks when a block is
+# first asked for; longer ones (rare) when they are added.
+_SHORT_SPAN = 500
+_START, _END, _ID = attrgetter("start"), attrgetter("end"), attrgetter("id")
 
 
-def display_text(text: str) -> str:
-    """``text`` as the view shows it: in each paragraph longer than ``LONG_BLOCK``, a
-    space every ``LONG_BLOCK`` code points or less (after a full stop where there is one)
-    becomes a paragraph separator. Same length and the same Qt positions, so every offset
-    stays exact; a paragraph with no space to break at stays whole."""
+def display_layout(text: str) -> tuple[str, list[int]]:
+    """``text`` as the view shows it, and the code point where each of its blocks starts.
+
+    In each paragraph longer than ``LONG_BLOCK``, a space every ``DISPLAY_BLOCK`` code
+    points or less (after a full stop where there is one) becomes a paragraph separator.
+    Same length and the same Qt positions, so every offset stays exact; a paragraph with
+    no space to break at stays whole."""
+    starts = block_starts(text)
+    ends = [start - 1 for start in starts[1:]] + [len(text)]  # where each paragraph's break is
     cuts: list[int] = []
-    start = 0
-    breaks = [(m.start(), m.end()) for m in BLOCK_BREAK.finditer(text)] + [(len(text), len(text))]
-    for end, after in breaks:
-        while end - start > LONG_BLOCK:
-            low, high = start + LONG_BLOCK // 2, start + LONG_BLOCK
+    for start, end in zip(starts, ends, strict=True):
+        if end - start <= LONG_BLOCK:
+            continue
+        while end - start > DISPLAY_BLOCK:
+            low, high = start + DISPLAY_BLOCK // 2, start + DISPLAY_BLOCK
             cut = text.rfind(". ", low, high)
             cut = cut + 1 if cut >= 0 else text.rfind(" ", low, high)
             if cut < 0:
@@ -43,48 +55,70 @@ def display_text(text: str) -> str:
                     break
             cuts.append(cut)
             start = cut + 1
-        start = after
     if not cuts:
-        return text
+        return text, starts
     bounds = [-1, *cuts, len(text)]
-    return DISPLAY_BREAK.join(text[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False))
+    shown = DISPLAY_BREAK.join(text[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False))
+    return shown, sorted(starts + [cut + 1 for cut in cuts])
+
+
+def display_text(text: str) -> str:
+    """``text`` as the view shows it (``display_layout``)."""
+    return display_layout(text)[0]
 
 
 class SpanIndex:
-    """Spans of one document grouped by the text block they touch (``text`` is the text
-    as shown: ``display_text``)."""
+    """Spans of one document grouped by the text block they touch (``starts``: the code
+    point where each block of the text as shown starts, ``display_layout``).
 
-    def __init__(self, text: str, offsets: OffsetMap) -> None:
+    The spans given at construction are placed in a block when that block is first asked
+    for (``in_block``): a view asks for the few blocks near the screen, and placing
+    50,000 spans one by one was most of the time to show a long article."""
+
+    def __init__(self, starts: list[int], offsets: OffsetMap, spans: Iterable[Span] = ()) -> None:
         self.offsets = offsets
-        self.block_starts = [0] + [m.end() for m in BLOCK_BREAK.finditer(text)]
-        self.by_block: dict[int, dict[int, Span]] = defaultdict(dict)
-        self.spans: dict[int, Span] = {}
+        self.block_starts = starts
+        self._next_starts = [*starts[1:], float("inf")]  # where the block after each begins
+        # (maps of attrgetters: no Python call per span, the index of a 5 MB article
+        # holds 50,000 spans)
+        ordered = sorted(spans, key=_START)
+        self.spans: dict[int, Span] = dict(zip(map(_ID, ordered), ordered, strict=True))
+        self._blocks: dict[int, dict[int, Span]] = {}  # the blocks asked for so far
+        # the others are found among the given spans by start; long ones are placed now
+        self._unplaced = ordered
+        self._unplaced_starts = list(map(_START, ordered))
+        if max(map(sub, map(_END, ordered), self._unplaced_starts), default=0) > _SHORT_SPAN:
+            for span in ordered:
+                if span.end - span.start > _SHORT_SPAN:
+                    for number in self.blocks_of(span.start, span.end):
+                        self.in_block(number)[span.id] = span
 
     def blocks_of(self, start: int, end: int) -> range:
         first = bisect_right(self.block_starts, start) - 1
         last = bisect_right(self.block_starts, max(start, end - 1)) - 1
         return range(first, last + 1)
 
+    def in_block(self, number: int) -> dict[int, Span]:
+        """Span id -> span of every span touching block ``number`` (the index's own dict:
+        callers read it)."""
+        spans = self._blocks.get(number)
+        if spans is None:
+            spans = self._blocks[number] = {}
+            if 0 <= number < len(self.block_starts):
+                first, after = self.block_starts[number], self._next_starts[number]
+                low = bisect_left(self._unplaced_starts, first - _SHORT_SPAN)
+                high = bisect_left(self._unplaced_starts, after)
+                for span in self._unplaced[low:high]:
+                    if max(span.start, span.end - 1) >= first:
+                        spans[span.id] = span
+        return spans
+
     def add(self, span: Span) -> range:
         self.spans[span.id] = span
         blocks = self.blocks_of(span.start, span.end)
         for number in blocks:
-            self.by_block[number][span.id] = span
+            self.in_block(number)[span.id] = span
         return blocks
-
-    def add_all(self, spans: Iterable[Span]) -> None:
-        """``add`` for every span of a document being shown, without a call per span
-        (50,000 in a long article)."""
-        starts, by_block, index = self.block_starts, self.by_block, self.spans
-        next_starts = [*starts[1:], float("inf")]  # where the block after each begins
-        for span in spans:
-            index[span.id] = span
-            first = bisect_right(starts, span.start) - 1
-            if span.end <= next_starts[first]:  # within one block: most spans
-                by_block[first][span.id] = span
-            else:
-                for number in self.blocks_of(span.start, span.end):
-                    by_block[number][span.id] = span
 
     def remove(self, span_id: int) -> range:
         span = self.spans.pop(span_id, None)
@@ -92,25 +126,21 @@ class SpanIndex:
             return range(0)
         blocks = self.blocks_of(span.start, span.end)
         for number in blocks:
-            self.by_block[number].pop(span_id, None)
+            self.in_block(number).pop(span_id, None)
         return blocks
 
     def overlapping(self, start: int, end: int) -> list[Span]:
         """Spans overlapping code points ``[start, end)``, by start (then end, id)."""
         found: dict[int, Span] = {}
         for number in self.blocks_of(start, end):
-            found.update((s.id, s) for s in self.by_block.get(number, {}).values() if s.overlaps(start, end))
+            found.update((s.id, s) for s in self.in_block(number).values() if s.overlaps(start, end))
         return sorted(found.values(), key=lambda s: (s.start, s.end, s.id or 0))
 
     def at(self, offset: int) -> list[Span]:
         """Spans covering code-point ``offset``, shortest first."""
         number = bisect_right(self.block_starts, offset) - 1
-        hits = [s for s in self.by_block.get(number, {}).values() if s.start <= offset < s.end]
+        hits = [s for s in self.in_block(number).values() if s.start <= offset < s.end]
         return sorted(hits, key=lambda s: (s.end - s.start, s.start, s.label))
-
-
-def _start(span: Span) -> int:
-    return span.start
 
 
 class SpanHighlighter(QObject):
@@ -239,36 +269,40 @@ class SpanHighlighter(QObject):
         if index is None or not text or not self.block_due():
             return
         block = self.currentBlock()
-        in_block = index.by_block.get(block.blockNumber())
+        in_block = index.in_block(block.blockNumber())
         if not in_block:
-            return
-        spans = [s for s in in_block.values() if s.status != Status.REJECTED]
-        if not spans:
             return
         base = block.position()
         block_end = base + block.length() - 1
-        spans.sort(key=_start)
-        previous_end = -1
-        for span in spans:
-            if span.start < previous_end:
-                self._highlight_overlapping(spans, base, block_end)
-                return
-            previous_end = span.end
         to_qt = index.offsets.to_qt
-        for span in spans:
-            start = max(to_qt(span.start), base)
-            end = min(to_qt(span.end), block_end)
-            self.setFormat(start - base, end - start, self._format(span.label, span.status, None))
+        ranges = [
+            (max(to_qt(s.start), base), min(to_qt(s.end), block_end), s)
+            for s in in_block.values()
+            if s.status != Status.REJECTED
+        ]
+        ranges.sort(key=_range_start)
+        # spans that overlap none are formatted as they are; each run of overlapping
+        # spans is cut where any of them starts or ends (a sweep over that run only)
+        run: list[tuple[int, int, Span]] = []
+        run_end = -1
+        for item in ranges:
+            if item[0] >= run_end and run:
+                self._format_run(run, base)
+                run = []
+            run.append(item)
+            run_end = max(run_end, item[1]) if len(run) > 1 else item[1]
+        if run:
+            self._format_run(run, base)
 
-    def _highlight_overlapping(self, spans: list[Span], base: int, block_end: int) -> None:
-        to_qt = self.index.offsets.to_qt
-        ranges = [(max(to_qt(s.start), base), min(to_qt(s.end), block_end), s) for s in spans]
-        # a sweep over the cuts keeps the ranges covering each piece (a block of 2,000
-        # code points holds dozens of spans: testing every range for every piece was
-        # most of the time to show a text without paragraphs)
+    def _format_run(self, run: list[tuple[int, int, Span]], base: int) -> None:
+        """Format a run of ranges (Qt positions) each overlapping the next."""
+        if len(run) == 1:
+            start, end, span = run[0]
+            self.setFormat(start - base, end - start, self._format(span.label, span.status, None))
+            return
         starting: dict[int, list[int]] = defaultdict(list)
         ending: dict[int, list[int]] = defaultdict(list)
-        for number, (a, b, _) in enumerate(ranges):
+        for number, (a, b, _) in enumerate(run):
             starting[a].append(number)
             ending[b].append(number)
         cuts = sorted(starting.keys() | ending.keys())
@@ -278,9 +312,13 @@ class SpanHighlighter(QObject):
             active.difference_update(ending.get(left, ()))
             if not active:
                 continue
-            covering = [ranges[number][2] for number in sorted(active)]
+            covering = [run[number][2] for number in sorted(active)]
             # accepted work is never hidden under a suggestion: it is filled first
             covering.sort(key=lambda s: (s.status != Status.ACCEPTED, s.end - s.start))
             inner = covering[0]
             outer = covering[-1].label if len(covering) > 1 else None
             self.setFormat(left - base, right - left, self._format(inner.label, inner.status, outer))
+
+
+def _range_start(item: tuple[int, int, Span]) -> int:
+    return item[0]

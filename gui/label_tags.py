@@ -74,10 +74,6 @@ class TagMetrics:
         return width
 
 
-def _visible(span: Span) -> bool:
-    return span.status != Status.REJECTED
-
-
 class TaggedHighlighter(SpanHighlighter):
     """The span highlighter, plus room for a tag after each span when tags are shown."""
 
@@ -111,7 +107,7 @@ class TaggedHighlighter(SpanHighlighter):
             return {}
         if not self.block_due():  # not near the screen yet
             return {}
-        spans = index.by_block.get(block.blockNumber())
+        spans = index.in_block(block.blockNumber())
         if not spans:
             return {}
         base = block.position()
@@ -256,7 +252,7 @@ class LabelTagPainter:
             top = geometry.top()
             if top > height or area is not None and top > area.bottom():
                 break
-            spans = index.by_block.get(block.blockNumber())
+            spans = index.in_block(block.blockNumber())
             if spans and block.isVisible() and (area is None or geometry.bottom() >= area.top()):
                 shift = QPointF(offset.x(), top)
                 for span, rect, outline in self._block_tags(block, spans):
@@ -290,29 +286,40 @@ class LabelTagPainter:
         last = base + block.length() - 1
         to_qt = self.highlighter.index.offsets.to_qt
         origin = layout.position()
+        tags_shown = self.highlighter.tags_shown
+        tag_height = self.metrics.metrics.height() + 1
         used: dict[int, float] = defaultdict(float)  # tags already placed after a position
         result = []
         for span in sorted(spans, key=lambda s: (s.end, -s.start, s.label)):
-            if not _visible(span):
+            suggested = span.status == Status.SUGGESTED
+            qt_end = to_qt(span.end)
+            tagged = tags_shown and base < qt_end <= last and span.status != Status.REJECTED
+            if not (tagged or suggested):
                 continue
-            start, end = max(to_qt(span.start), base) - base, min(to_qt(span.end), last) - base
-            outline = self._outline(layout, start, end, origin) if span.status == Status.SUGGESTED else []
-            if not (base < to_qt(span.end) <= last and self.highlighter.tags_shown):
+            start, end = max(to_qt(span.start), base) - base, min(qt_end, last) - base
+            line = layout.lineForTextPosition(max(start, end - 1))  # the span's last line
+            if not line.isValid():
+                continue
+            right = line.cursorToX(end)[0]
+            outline = []
+            if suggested and start < end:
+                if start >= line.textStart():  # on one line (most): one box, up to ``right``
+                    left, far = sorted((line.cursorToX(start)[0], right))
+                    top = origin.y() + line.y() + 0.5
+                    outline = [QRectF(origin.x() + left, top, far - left, line.height() - 1)]
+                else:
+                    outline = self._outline(layout, start, end, origin)
+            if not tagged:
                 if outline:
                     result.append((span, QRectF(), outline))
                 continue
-            line = layout.lineForTextPosition(end - 1)
-            if not line.isValid():
-                continue
             room = self.metrics.room(span)
-            right = line.cursorToX(end)[0] - used[end]
+            right -= used[end]
             used[end] += room
-            metrics = self.metrics.metrics
-            tag_height = metrics.height() + 1
             y = origin.y() + line.y() + (line.height() - tag_height) / 2
             rect = QRectF(origin.x() + right - room + _GAP, y, room - 2 * _GAP, tag_height)
             result.append((span, rect, outline))
-        return [(span, rect, outline) for span, rect, outline in result if not rect.isNull() or outline]
+        return result
 
     def _outline(self, layout, start: int, end: int, origin: QPointF) -> list[QRectF]:
         """One box per visual line the range [start, end) covers (block positions)."""

@@ -109,11 +109,15 @@ def test_overlapping_spans_stay_visible_and_selectable(qtbot, repo, make_documen
     doc_id = make_document(TEXT)
     outer = repo.add_span(Span(doc_id=doc_id, start=0, end=18, label="PERSON", text="Khalid al-Mansouri"))
     inner = repo.add_span(Span(doc_id=doc_id, start=7, end=18, label="ORG", text="al-Mansouri"))
+    start, end = _offsets(TEXT, "Baghdad")  # in the same block, overlapping nothing
+    repo.add_span(Span(doc_id=doc_id, start=start, end=end, label="GPE", text="Baghdad"))
     window = main_window(repo, doc_id)
     view = window.article.text
     shown = highlighted_ranges(view)
     assert ("Khalid ", "#ffaabb") in shown, "the outer span keeps its colour where alone"
     assert ("al-Mansouri", "#77aadd") in shown, "the inner span is filled where they overlap"
+    assert ("Baghdad", window.labels.get("GPE").colour) in shown
+    assert len(shown) == 3
     click_offset(qtbot, view, 9)
     first = window.session.selected_span_id
     click_offset(qtbot, view, 9)

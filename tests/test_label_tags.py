@@ -113,3 +113,24 @@ def test_click_on_a_tag_selects_its_span(qtbot, repo, make_document, main_window
     rect = dict((s.id, r) for s, r in view.tags.visible_tags())[person.id]
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     assert window.session.selected_span_id == person.id
+
+
+def test_a_suggestion_wrapped_over_two_lines_gets_a_box_on_each(qtbot, repo, make_document, main_window):
+    words = " and ".join(["the long suggested name of a ministry of the interior and public security"] * 4)
+    text = "Officials said " + words + " denied it."
+    doc_id = make_document(text)
+    start = text.index(words)
+    one_line = text.index("denied")
+    repo.add_span(Span(doc_id=doc_id, start=start, end=start + len(words), label="ORG", text=words,
+                       status=Status.SUGGESTED, origin=ORIGIN))  # fmt: skip
+    short = repo.add_span(Span(doc_id=doc_id, start=one_line, end=one_line + 6, label="ORG", text="denied",
+                               status=Status.SUGGESTED, origin=ORIGIN))  # fmt: skip
+    window = main_window(repo, doc_id)
+    view = window.article.text
+    assert view.fontMetrics().horizontalAdvance(words) > 2 * view.viewport().width(), "the name wraps"
+    qtbot.waitUntil(lambda: len(view.tags.visible_outlines()) == 2)
+    outlines = view.tags.visible_outlines()
+    (wrapped,) = [boxes for span_id, boxes in outlines.items() if span_id != short.id]
+    assert len(wrapped) >= 2 and wrapped[0].top() < wrapped[1].top(), "one box per visual line"
+    (box,) = outlines[short.id]
+    assert abs(box.left() - _x_of(view, one_line)) <= 1 and abs(box.right() - _x_of(view, one_line + 6)) <= 1
