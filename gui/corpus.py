@@ -88,6 +88,7 @@ class CorpusWorkflow(QObject):
         self.model.search_failed.connect(self._search_failed)
         self.model.read_failed.connect(window.show_message)
         self.model.refreshed.connect(self._list_refreshed)
+        self.model.completed.connect(self._select_open_document)
         self.session.document_opened.connect(self._document_opened)
         self.session.annotations_changed.connect(self._annotations_changed)
         window.closing.connect(self.shutdown)
@@ -95,6 +96,7 @@ class CorpusWorkflow(QObject):
 
         self.filters.set_sources(guarded(window, "Reading sources", self.repo.document_sources) or [])
         self._list_refreshed()
+        self.update_counts()
 
     # -- construction ------------------------------------------------------------------
 
@@ -251,16 +253,19 @@ class CorpusWorkflow(QObject):
         if sources is not None:
             self.filters.set_sources(sources)
         self.model.refresh()
+        self.update_counts()
 
     def _search_failed(self, message: str) -> None:
         self.filters.show_search_error(message)
         self.window.show_message(message)
 
     def _list_refreshed(self) -> None:
+        # (the status bar's "Done: N of M" does not depend on the filter: it is counted
+        # again after an import or refresh, at every document switch and window activation)
         total = guarded(self.window, "Counting documents", self.repo.document_count)
         self.filters.show_count(self.model.rowCount(), total if total is not None else self.model.rowCount())
         self._select_open_document()
-        self.update_counts()
+        self._update_suggestions()
 
     def mark_search_hits(self) -> None:
         """Highlight what the search matched in the open article (a transient mark)."""
@@ -441,9 +446,10 @@ class CorpusWorkflow(QObject):
         self._update_suggestions()
 
     def _select_open_document(self) -> None:
-        """Show the open document's row as current without opening it again."""
+        """Show the open document's row as current without opening it again (when its
+        row is not among the first, once the list's ids are all read: ``completed``)."""
         document = self.session.document
-        row = self.model.row_of(document.id) if document is not None else None
+        row = self.model.loaded_row_of(document.id) if document is not None else None
         if row is None:
             return
         index = self.model.index(row, 0)
@@ -521,6 +527,7 @@ class CorpusWorkflow(QObject):
         for dialog in (self.import_dialog, self.stats_dialog):
             if dialog is not None:
                 dialog.stop()
+        self.model.stop()
 
     def shortcut_lines(self) -> list[tuple[str, str]]:
         return list(CORPUS_SHORTCUTS)

@@ -861,17 +861,45 @@ class Repository:
 
     # -- corpus ------------------------------------------------------------------------
 
-    def document_list_ids(self, query: DocumentQuery) -> list[int]:
+    def document_list_ids(self, query: DocumentQuery, limit: int | None = None) -> list[int]:
         """Ids of the documents ``query`` selects, in its order (sorted by SQL over an
-        index); the list reads their other columns a page at a time."""
-        where, args = self._list_where(query)
+        index), or the first ``limit`` of them; the list reads their other columns a page
+        at a time. Raises SearchError for a search FTS5 cannot parse."""
+        sql, args = self.document_list_sql(query)
+        if limit is not None:
+            return [r[0] for r in self._list_execute(sql + " LIMIT ?", [*args, limit], query)]
+        # One JSON array, not a row per id: SQLite builds it without Python (and without
+        # the GIL: the list is read in a thread beside the GUI's), and json.loads parses
+        # 100,000 ids in about 15 ms; 110 ms in all against 150 ms row by row. The
+        # aggregate takes the rows in the subquery's order (a test checks every order).
+        return json.loads(self._list_execute(f"SELECT json_group_array(id) FROM ({sql})", args, query)[0][0])
+
+    def document_list_sql(self, query: DocumentQuery) -> tuple[str, list[Any]]:
+        """The SELECT of ``document_list_ids`` and its arguments. A search in import
+        order reads the full-text index's hits in its own rowid order, so that SQLite
+        stops reading at a LIMIT (the first screenful of 100,000 hits: about 1 ms against
+        200 ms for the whole list); every other order scans that order's index."""
+        where, args = self._list_where(query, search=False)
         direction = " DESC" if query.descending else ""
+        if query.search.strip() and query.sort == "id":
+            where = where.replace(" WHERE ", " AND ", 1)
+            sql = (f"SELECT documents.id FROM documents_fts JOIN documents "
+                   f"ON documents.id = documents_fts.rowid WHERE documents_fts MATCH ?{where} "
+                   f"ORDER BY documents_fts.rowid{direction}")  # fmt: skip
+            return sql, [query.search, *args]
+        where, args = self._list_where(query)
         order = ", ".join(term + direction for term in _LIST_ORDER[query.sort])
-        rows = self._list_execute(f"SELECT id FROM documents{where} ORDER BY {order}", args, query)
-        return [r[0] for r in rows]
+        return f"SELECT id FROM documents{where} ORDER BY {order}", args
 
     def count_documents(self, query: DocumentQuery | None = None) -> int:
-        where, args = self._list_where(query or DocumentQuery())
+        """How many documents ``query`` selects (all when None). A search alone is counted
+        by the full-text index (20-30 ms for 100,000 hits, where a join with the
+        documents takes 60-180 ms): its rows are the documents, kept so by triggers."""
+        query = query or DocumentQuery()
+        if query.search.strip() and not self._list_where(query, search=False)[0]:
+            sql = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?"
+            return self._list_execute(sql, [query.search], query)[0][0]
+        where, args = self._list_where(query)
         return self._list_execute(f"SELECT count(*) FROM documents{where}", args, query)[0][0]
 
     def document_list_rows(self, doc_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -970,7 +998,9 @@ class Repository:
             counts.setdefault(label, {})[status] = count
         return counts
 
-    def _list_where(self, query: DocumentQuery) -> tuple[str, list[Any]]:
+    def _list_where(self, query: DocumentQuery, search: bool = True) -> tuple[str, list[Any]]:
+        """The WHERE clause of the document list for ``query`` (without its search when
+        ``search`` is False) and its arguments."""
         # Unary "+" keeps every filter off index lookups: the scan stays on the sort order's
         # narrow covering index (a few MB for 100,000 documents) and tests each entry there;
         # looking matches up in the wide table (the text is in it) costs ten times more.
@@ -987,7 +1017,7 @@ class Repository:
         if query.label:
             clauses.append("+id IN (SELECT doc_id FROM spans WHERE label = ? AND status != 'rejected')")
             args.append(query.label)
-        if query.search.strip():
+        if search and query.search.strip():
             clauses.append("+id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             args.append(query.search)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -4,6 +4,8 @@ cannot parse becoming a message."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -242,21 +244,13 @@ def test_every_sort_order_reads_one_narrow_index(repo, corpus):
             DocumentQuery(sort=key),
             DocumentQuery(sort=key, status="done", unreviewed=True, source="AFP", search="kyiv", label="GPE"),
         ):
-            where, args = repo._list_where(query)
-            order = ", ".join(repo_order(key))
-            plan = " | ".join(
-                r[3]
-                for r in repo.db.execute(
-                    f"EXPLAIN QUERY PLAN SELECT id FROM documents{where} ORDER BY {order}", args
-                )
-            )
-            assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan, (key, plan)
-
-
-def repo_order(key: str) -> tuple[str, ...]:
-    from storage.repository import _LIST_ORDER
-
-    return _LIST_ORDER[key]
+            sql, args = repo.document_list_sql(query)
+            plan = " | ".join(r[3] for r in repo.db.execute(f"EXPLAIN QUERY PLAN {sql}", args))
+            if key == "id" and query.search:  # the hits in the index's own order, then each row
+                assert plan.startswith("SCAN documents_fts VIRTUAL TABLE"), plan
+                assert "SEARCH documents USING INTEGER PRIMARY KEY" in plan and "TEMP B-TREE" not in plan
+            else:
+                assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan, (key, plan)
 
 
 def _hits(window) -> list[str]:
@@ -265,3 +259,62 @@ def _hits(window) -> list[str]:
     return [
         s.cursor.selectedText() for s in text.extraSelections() if s.format.background().color().name() == HIT
     ]
+
+
+@pytest.fixture
+def long_list(repo):
+    """450 documents; every third mentions Mosul."""
+    from models.document import Document
+
+    docs = [Document(title=f"Report {n:03d}", text=f"Report {n} from {'Mosul' if n % 3 == 0 else 'Erbil'}.")
+            for n in range(450)]  # fmt: skip
+    return repo.add_documents(docs)
+
+
+def test_a_long_list_shows_its_count_and_first_page_at_once_and_the_other_ids_soon(qtbot, repo, long_list):
+    model = DocumentTableModel(repo)
+    with qtbot.waitSignal(model.completed, timeout=5000):
+        assert not model.is_complete() and model.rowCount() == 450
+        assert [model.doc_id_at(row) for row in range(5)] == long_list[:5]
+        assert model.row_data(449) is None  # not read yet: shown as soon as it is
+    assert model.is_complete() and model.ids() == long_list
+    assert model.index(449, M.TITLE).data() == "Report 449"
+
+    query = DocumentQuery(search="report*", descending=True)  # in the index's rowid order
+    with qtbot.waitSignal(model.completed, timeout=5000):
+        model.set_query(query)
+        assert model.rowCount() == 450 and model.doc_id_at(0) == long_list[-1]
+    assert model.ids() == repo.document_list_ids(query) == long_list[::-1]
+    model.set_query(DocumentQuery(search="mosul*", sort="title"))  # one page: complete at once
+    assert model.is_complete() and model.rowCount() == 150 and model.ids() == long_list[::3]
+    # a row far down asked for before the thread is done: the answer waits for it
+    model.set_query(DocumentQuery())
+    assert model.row_of(long_list[440]) == 440 and model.is_complete()
+    model.stop()
+
+
+def test_a_corpus_changed_while_the_ids_are_read_is_shown_as_it_is_now(qtbot, repo, long_list, monkeypatch):
+    from gui import document_model
+    from models.document import Document
+
+    release = threading.Event()
+    read = document_model._IdReader._run
+    monkeypatch.setattr(document_model._IdReader, "_run", lambda self: (release.wait(5), read(self)))
+    model = DocumentTableModel(repo)
+    assert model.rowCount() == 450
+    added = repo.add_document(Document(title="Late report", text="Late report from Mosul."))
+    with qtbot.waitSignal(model.refreshed, timeout=5000):
+        release.set()
+    assert model.rowCount() == 451 and model.ids()[-1] == added and model.is_complete()
+
+
+def test_the_id_list_read_at_once_keeps_every_order(repo, corpus):
+    """``document_list_ids`` reads the whole list as one JSON array built over the ordered
+    query: the same ids in the same order as the query's rows, for every sort key."""
+    for key in SORT_KEYS:
+        for query in (DocumentQuery(sort=key), DocumentQuery(sort=key, descending=True, search="in*")):
+            sql, args = repo.document_list_sql(query)
+            rows = [r[0] for r in repo.db.execute(sql, args)]
+            assert repo.document_list_ids(query) == rows and len(rows) >= 3, (key, rows)
+    by_title = repo.document_list_ids(DocumentQuery(sort="title"))
+    assert by_title[:3] == [corpus[name] for name in ("amman", "baghdad", "cairo")]
