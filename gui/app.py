@@ -42,8 +42,9 @@ def open_repository(db_path: str | Path | None):
 
 
 def create_main_window(db_path: str | Path | None = None, model: str | None = None, nlp: bool = True):
-    """The main window on a database; with ``nlp``, spaCy loads in a worker thread once
-    the event loop runs (after the first paint)."""
+    """The main window on a database; with ``nlp``, spaCy loads in a worker process once
+    the window has painted, and the file's integrity is checked in the background then."""
+    from gui.first_paint import after_first_paint
     from gui.main_window import MainWindow
     from gui.preannotate_ui import install_preannotation
     from gui.train_dialog import install_model_menu
@@ -55,9 +56,12 @@ def create_main_window(db_path: str | Path | None = None, model: str | None = No
     window = MainWindow(repo, labels)
     preannotation = install_preannotation(window, model) if nlp else None
     install_model_menu(window, preannotation)
+    # Once the window is on screen: the spaCy process (and the tokenizer's import of spaCy
+    # in this process) and the integrity check (it reads the whole file) would otherwise
+    # take the cores and the GIL from the first paint.
     if preannotation is not None:
-        preannotation.start()
-    window.database_state.check_integrity()  # seconds on a large file: in the background
+        after_first_paint(window.article.text.viewport(), preannotation.start)
+    after_first_paint(window.article.text.viewport(), window.database_state.check_integrity)
     window.open_first_document()
     return window
 

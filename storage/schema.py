@@ -9,10 +9,31 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlite_utils
+
+def _import_sqlite_utils_without_numpy() -> None:
+    """sqlite-utils (4.2.1) imports numpy when it is first imported, only to map numpy's
+    scalar types to column types when it infers a table from rows; Quire always names its
+    column types, and numpy took 0.3 s of the window's 1-2 s start-up. So unless numpy is
+    loaded already, sqlite-utils is imported while numpy cannot be (it then leaves those
+    types out, as it does when numpy is not installed); numpy imports normally afterwards
+    (spaCy needs it). tests/test_write_paths.py checks both in a fresh interpreter."""
+    if "numpy" in sys.modules:
+        import sqlite_utils  # noqa: F401
+
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # "import numpy" raises ImportError
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
+_import_sqlite_utils_without_numpy()
+import sqlite_utils  # noqa: E402
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -454,7 +475,7 @@ def write_refusal(path: Path) -> str:
 def _open_for_writing(path: Path, busy_timeout_ms: int) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
     try:
-        db = sqlite_utils.Database(conn)
+        db = sqlite_utils.Database(conn, execute_plugins=False)  # none used: no entry-point scan
         db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -495,7 +516,7 @@ def _open_read_only(path: Path, busy_timeout_ms: int, refusal: str) -> sqlite_ut
     if version > SCHEMA_VERSION:
         conn.close()
         raise DatabaseError(_newer_schema(version))
-    return sqlite_utils.Database(conn)
+    return sqlite_utils.Database(conn, execute_plugins=False)
 
 
 def _newer_schema(version: int) -> str:

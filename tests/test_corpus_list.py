@@ -157,6 +157,7 @@ def test_filters_status_label_unreviewed_and_source(qtbot, repo, corpus, main_wi
     assert titles(window) == ["oslo outage", "Baghdad rockets", "cairo protests"]  # a suggested claim counts
     qtbot.mouseClick(filters.unreviewed, Qt.MouseButton.LeftButton)
 
+    qtbot.waitUntil(lambda: filters.source.count() > 1)  # read after the list's first paint
     sources = [filters.source.itemText(i) for i in range(filters.source.count())]
     assert sources == ["All sources", "AFP (2)", "NTB (1)", "Reuters (2)"]
     filters.source.setCurrentIndex(filters.source.findData("Reuters"))
