@@ -329,7 +329,10 @@ class _IdReader:
                 reader.close()
         except (sqlite3.Error, DatabaseError, SearchError):
             self.ids = None  # read again on the GUI thread, which reports what went wrong
-        self._done(self.generation)
+        try:
+            self._done(self.generation)
+        except RuntimeError:  # the model is gone (its window closed): nobody to tell
+            pass
 
 
 def _counts(row: dict[str, Any], kind: str) -> str:
