@@ -42,7 +42,7 @@ from models.nlp.entities import LabelMap
 from models.nlp.loading import LoadedModel, ModelError, load_model
 from models.nlp.tokens import tokenize
 from models.nlp.training import claim_model, ner
-from models.nlp.training.loop import Emit, LoopResult, LoopSettings, train_components
+from models.nlp.training.loop import PIPE_BATCH_DOCS, Emit, LoopResult, LoopSettings, train_components
 from models.nlp.training.record import TASKS, TrainedModel
 from models.nlp.training.scores import Counts, add_counts, claim_counts, claim_scores, entity_scores
 from models.nlp.training.split import stratified_dev_split
@@ -443,7 +443,8 @@ class _Training:
         # the stock tok2vec's vectors, as pre-annotation computes them: the parts' input
         vectors = []
         with base.nlp.select_pipes(enable=[SHARED_ENCODER]):
-            for doc in base.nlp.pipe(doc.text for doc, _claims, _id in [*train_data, *dev_data]):
+            texts = (doc.text for doc, _claims, _id in [*train_data, *dev_data])
+            for doc in base.nlp.pipe(texts, batch_size=PIPE_BATCH_DOCS):
                 doc.tensor = doc.tensor.copy()  # a view that keeps its whole batch's arrays alive
                 vectors.append(doc)
         nlp = claim_model.new_part_pipeline(base.nlp.lang, vectors[0].tensor.shape[1])
@@ -478,8 +479,8 @@ class _Training:
 
         origin = f"model:{self.options.model_name}@{self.version}"
         totals: dict[str, dict[str, Counts]] = {mode: {} for mode in claim_model.MODES}
-        texts = [doc.text for doc, _claims, _id in dev_data]
-        for parsed, (_doc, gold, doc_id) in zip(nlp.pipe(texts), dev_data, strict=True):
+        parsed_docs = nlp.pipe((doc.text for doc, _claims, _id in dev_data), batch_size=PIPE_BATCH_DOCS)
+        for parsed, (_doc, gold, doc_id) in zip(parsed_docs, dev_data, strict=True):
             rules = suggest_claims(parsed, doc_id)
             parts = claim_model.predict_parts(parts_nlp, parsed)
             model = claim_model.link_parts(parsed, parts, doc_id, origin)

@@ -82,13 +82,17 @@ def new_part_pipeline(language: str, width: int) -> Language:
 def set_parts(parts_nlp: Language, docs: list[Doc]) -> None:
     """Set the predicted parts as ``doc.ents`` of ``docs`` (replacing their entities),
     Docs the main pipeline made: their ``doc.tensor`` is the input (a Doc without one gets
-    no sensible parts)."""
+    no sensible parts). Predicted ``PIPE_BATCH_DOCS`` Docs at a time (memory)."""
+    from models.nlp.training.loop import PIPE_BATCH_DOCS
+
     ner = parts_nlp.get_pipe("ner")
     for doc in docs:
         for label in ROLE_LABELS.values():
             doc.vocab.strings.add(label)
         doc.set_ents([], default="missing")  # preset entities would bind the recogniser
-    ner.set_annotations(docs, ner.predict(docs))
+    for first in range(0, len(docs), PIPE_BATCH_DOCS):
+        batch = docs[first : first + PIPE_BATCH_DOCS]
+        ner.set_annotations(batch, ner.predict(batch))
 
 
 def predict_parts(parts_nlp: Language, doc: Doc) -> list[tuple[int, int, str]]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from models.nlp.training.loop import Emit, LoopResult, LoopSettings, train_components
+from models.nlp.training.loop import PIPE_BATCH_DOCS, Emit, LoopResult, LoopSettings, train_components
 from models.nlp.training.scores import entity_scores
 
 if TYPE_CHECKING:
@@ -78,7 +78,8 @@ def add_rehearsal(nlp: Language, docs: list[Doc], label_filter: LabelFilter) -> 
     taught = {token.lower_ for doc in docs for ent in doc.ents if ent.label_ not in known for token in ent}
     added = 0
     with nlp.select_pipes(enable=names):
-        for doc, predicted in zip(docs, nlp.pipe(doc.text for doc in docs), strict=True):
+        predictions = nlp.pipe((doc.text for doc in docs), batch_size=PIPE_BATCH_DOCS)
+        for doc, predicted in zip(docs, predictions, strict=True):
             before = [(token.ent_iob, token.ent_type) for token in doc]
             if all(iob != 0 for iob, _type in before):
                 _rehearse_complete(doc, predicted, label_filter)
@@ -145,7 +146,8 @@ def evaluate_ner(nlp: Language, dev: list[Example], label_filter: LabelFilter) -
     predicted = []
     names = [name for name in nlp.pipe_names if "doc.ents" in nlp.get_pipe_meta(name).assigns]
     with nlp.select_pipes(enable=names):
-        for doc, eg in zip(nlp.pipe(eg.reference.text for eg in dev), dev, strict=True):
+        texts = (eg.reference.text for eg in dev)
+        for doc, eg in zip(nlp.pipe(texts, batch_size=PIPE_BATCH_DOCS), dev, strict=True):
             kept = []
             for ent in doc.ents:
                 target = label_filter(ent.label_)
