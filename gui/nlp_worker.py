@@ -72,12 +72,14 @@ class NlpService(QObject):
         self._warming.start()
         self._timer.start()
 
-    def preannotate(self, doc_ids: list[int] | None = None, claims: bool = True) -> bool:
+    def preannotate(
+        self, doc_ids: list[int] | None = None, claims: bool = True, replace: bool = False
+    ) -> bool:
         if self.busy or self._jobs is None:
             return False
         self.busy = True
         self._started_at = time.monotonic()
-        self._jobs.put(("run", list(doc_ids or []), claims))
+        self._jobs.put(("run", list(doc_ids or []), claims, replace))
         return True
 
     def use_model(self, name_or_path: str | None) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
 from gui.nlp_worker import NlpService
+from gui.train_dialog import replace_suggestions_action
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -46,6 +47,7 @@ class Preannotation(QObject):
         self.claims_action.setCheckable(True)
         self.claims_action.setChecked(True)
         self.claims_action.setToolTip("Off: entity suggestions only (no parser; about 2.6x faster)")
+        self.replace_action = replace_suggestions_action(window)
         for action in (self.document_action, self.corpus_action):
             action.setEnabled(False)
             window.addAction(action)
@@ -54,6 +56,7 @@ class Preannotation(QObject):
         menu.insertAction(first, self.document_action)
         menu.insertAction(first, self.corpus_action)
         menu.insertAction(first, self.claims_action)
+        menu.insertAction(first, self.replace_action)
         menu.insertSeparator(first)
 
         self.document_action.triggered.connect(self.preannotate_document)
@@ -85,7 +88,8 @@ class Preannotation(QObject):
         self._run(None)
 
     def _run(self, doc_ids: list[int] | None) -> None:
-        if not self.service.preannotate(doc_ids, claims=self.claims_action.isChecked()):
+        replace = self.replace_action.isChecked()
+        if not self.service.preannotate(doc_ids, claims=self.claims_action.isChecked(), replace=replace):
             self.window.show_message("Pre-annotation is already running.")
             return
         self._seen = self._open_document_counts()
@@ -137,6 +141,8 @@ class Preannotation(QObject):
         self._show_progress(False)
         self.document_action.setEnabled(True)
         self.corpus_action.setEnabled(True)
+        if report.spans_replaced or report.claims_replaced:
+            self._seen = None  # replaced suggestions can leave the counts as they were
         self._refresh_open_document()
         lines = report.lines()
         self.window.show_message(report.summary() + (f" — {lines[0]}" if lines else ""))

@@ -460,9 +460,29 @@ class ModelMenu(QObject):
 
 def install_model_menu(window, preannotation=None) -> ModelMenu:
     """Add the Model menu before Help; the chooser switches ``preannotation``'s pipeline
-    (without it, the chooser is left out)."""
+    and is followed by its "Replace unreviewed suggestions" option (without it, both are
+    left out)."""
     menu = QMenu("&Model", window)
     window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
     choose = preannotation.use_model if preannotation is not None else None
     window.model_menu = ModelMenu(menu, window.repo, choose, window)
+    if preannotation is not None:
+        menu.addAction(preannotation.replace_action)
     return window.model_menu
+
+
+def replace_suggestions_action(parent: QObject) -> QAction:
+    """The pre-annotation option "Replace unreviewed suggestions", on by default: an
+    analyst who pre-annotates again, usually with another model, wants that model's
+    suggestions to review, not two models' guesses side by side ("Germany GPE? GPE?"), each
+    to reject by hand, and rejecting one would record the text as not that label for
+    training. Reviewed work is never touched (``storage.replace_suggestions``)."""
+    action = QAction("&Replace unreviewed suggestions", parent)
+    action.setObjectName("replaceSuggestions")
+    action.setCheckable(True)
+    action.setChecked(True)
+    action.setToolTip(
+        "Pre-annotating removes the suggestions not yet reviewed that another model made in the "
+        "same documents (accepted and rejected work stays); off: the new suggestions go beside them"
+    )
+    return action

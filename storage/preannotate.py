@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from models.document import DocStatus
+from models.nlp.claims import CLAIMS_ORIGIN
 from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_model_name
 from models.nlp.pieces import LONG_TEXT_CHARS, shift_claim, shift_span, text_pieces
 from storage.model_registry import resolve_model
+from storage.replace_suggestions import replace_unreviewed
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain, missing_database
 
@@ -59,6 +61,8 @@ class PreannotateReport:
     spans_skipped: int = 0  # already stored in some status (accepted, rejected, suggested)
     claims_added: int = 0
     claims_skipped: int = 0
+    spans_replaced: int = 0  # unreviewed suggestions of other origins removed (replace_suggestions)
+    claims_replaced: int = 0
     models: list[str] = field(default_factory=list)  # origins of the pipelines used
     warnings: list[str] = field(default_factory=list)
     unmapped: Counter[str] = field(default_factory=Counter)  # model label -> entities
@@ -93,6 +97,9 @@ class PreannotateReport:
         skipped = self.spans_skipped + self.claims_skipped
         if skipped:
             text += f", {skipped} already stored (suggested or reviewed) left as they were"
+        if self.spans_replaced or self.claims_replaced:
+            text += (f", {self.spans_replaced} entity and {self.claims_replaced} claim suggestion(s) of "
+                     "other models replaced")  # fmt: skip
         if self.models:
             text += f" [{', '.join(self.models)}]"
         return text + (" (cancelled)" if self.cancelled else "")
@@ -110,6 +117,7 @@ def preannotate(
     pipelines: dict[str, LoadedModel] | None = None,
     check_integrity: bool = False,
     n_process: int = 1,
+    replace_suggestions: bool = False,
 ) -> PreannotateReport:
     """Suggest entities (and, when ``claims`` and the pipeline has a parser, claims) for
     ``doc_ids`` (default: every document) of the database at ``repo_path``; documents
@@ -125,6 +133,8 @@ def preannotate(
     is finished. A KeyboardInterrupt propagates; committed batches stay.
 
     ``check_integrity``: run ``quick_check`` first (it reads the whole file).
+    ``replace_suggestions``: remove the unreviewed suggestions of other origins in each
+    batch's documents as its own are stored (``storage.replace_suggestions``).
 
     Raises PreannotateError (no database, unknown ids, bad label map), ModelError (a
     named model that cannot be loaded), DatabaseError (read-only or damaged file: nothing
@@ -151,6 +161,7 @@ def preannotate(
             model = load_model(resolve_model(repo, str(model))[0])
         run = _Run(repo, label_map, claims, batch_size, progress, cancelled)
         run.n_process = n_process
+        run.replace = replace_suggestions
         if pipelines is not None:
             run.pipelines = pipelines
         return run.run(model, doc_ids)
@@ -181,6 +192,8 @@ class _Run:
         self.loading_seconds = 0.0  # kept out of the docs/s figure
         self.pipelines: dict[str, LoadedModel] = {}
         self.n_process = 1
+        self.replace = False
+        self.kept: tuple[set[str], bool] = (set(), False)  # origins this run writes, claims too
 
     def run(self, model: LoadedModel | None, doc_ids: list[int] | None) -> PreannotateReport:
         languages = self.repo.document_languages(doc_ids)
@@ -243,6 +256,7 @@ class _Run:
             self._advance(len(ids), loaded)  # nothing this pipeline can suggest
             return True
         suggest_claims = _claim_suggester(loaded) if use_claims else None
+        self.kept = ({loaded.origin, CLAIMS_ORIGIN} if use_claims else {loaded.origin}, use_claims)
         enabled = pipes_needed(nlp, use_claims)
         pending: list[tuple[int, list[Span], list[Claim]]] = []
         spans: list[Span] = []  # of the document in hand (a long one comes in pieces)
@@ -300,7 +314,11 @@ class _Run:
         """One transaction for the batch; the report counts it once it is committed."""
         if not pending:
             return
-        self.report.add(self.repo.apply_suggestion_batch(pending))
+        with self.repo.transaction():  # the replaced suggestions go with the new ones, or neither does
+            if self.replace:
+                ids = [doc_id for doc_id, _spans, _claims in pending]
+                self.report.add(replace_unreviewed(self.repo, ids, *self.kept, loaded.origin))
+            self.report.add(self.repo.apply_suggestion_batch(pending))
         self._advance(len(pending), loaded)
 
     def _advance(self, count: int, loaded: LoadedModel) -> None:
@@ -377,6 +395,13 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--docs", default="all", help="'all' (default) or document ids: 3,7,12")
     p.add_argument("--no-claims", action="store_true", help="entities only (faster: no parser)")
     p.add_argument(
+        "--replace-suggestions",
+        action="store_true",
+        help="remove the unreviewed suggestions of other models (entities; claims unless --no-claims) "
+        "in these documents as this model's are stored; reviewed work is never touched, and each "
+        "removal is recorded (default: keep them beside the new ones)",
+    )
+    p.add_argument(
         "--n-process",
         type=int,
         default=os.cpu_count() or 1,
@@ -401,7 +426,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     try:
         doc_ids = parse_doc_ids(args.docs)
         report = preannotate(args.db, args.model, doc_ids, progress=printer, claims=not args.no_claims,
-                             check_integrity=True, n_process=args.n_process)  # fmt: skip
+                             check_integrity=True, n_process=args.n_process,
+                             replace_suggestions=args.replace_suggestions)  # fmt: skip
     except (PreannotateError, ModelError, DatabaseError) as exc:
         printer.finish()
         print(f"error: {exc}", file=sys.stderr)

@@ -3,11 +3,12 @@ GIL) never runs spaCy, and closing the window ends the process at once, even whi
 model loads. Started with the ``spawn`` method (the GUI has Qt loaded, which ``fork``
 would copy half-initialised); it needs no Qt itself.
 
-Messages to the process (``jobs``): ``("run", doc_ids, claims)`` runs a job (``doc_ids``
-empty: every document), ``("model", name_or_path, blank)`` loads another pipeline for the
-jobs that follow (``None``: the default), ``None`` ends it. Messages back (``events``):
-``("loaded", origin, warning)``, ``("model_failed", message)``, ``("progress", done, total,
-message)``, ``("finished", PreannotateReport)``, ``("failed", message)``.
+Messages to the process (``jobs``): ``("run", doc_ids, claims, replace)`` runs a job
+(``doc_ids`` empty: every document; ``replace``: replace unreviewed suggestions),
+``("model", name_or_path, blank)`` loads another pipeline for the jobs that follow
+(``None``: the default), ``None`` ends it. Messages back (``events``): ``("loaded", origin,
+warning)``, ``("model_failed", message)``, ``("progress", done, total, message)``,
+``("finished", PreannotateReport)``, ``("failed", message)``.
 """
 
 from __future__ import annotations
@@ -53,13 +54,13 @@ def serve(
             _, model_name, blank = job
             model, pipelines = _load(model_name, blank, events)
             continue
-        _, doc_ids, claims = job
+        _, doc_ids, claims, replace = job
         cancel.clear()
         if model is None:
             events.put(("failed", "No spaCy model is loaded; see the status bar."))
             continue
         events.put(_run(db_path, model if model_name or blank else None, doc_ids, claims, pipelines,
-                        events, cancel, n_process))  # fmt: skip
+                        events, cancel, n_process, replace))  # fmt: skip
 
 
 def _load(model_name: str | None, blank: bool, events: Any) -> tuple[Any, dict]:
@@ -75,7 +76,7 @@ def _load(model_name: str | None, blank: bool, events: Any) -> tuple[Any, dict]:
     return model, {(None if blank else resolve_model_name(model_name)) or "blank:en": model}
 
 
-def _run(db_path, model, doc_ids, claims, pipelines, events, cancel, n_process) -> tuple:
+def _run(db_path, model, doc_ids, claims, pipelines, events, cancel, n_process, replace=False) -> tuple:
     try:
         report = preannotate(
             db_path,
@@ -87,6 +88,7 @@ def _run(db_path, model, doc_ids, claims, pipelines, events, cancel, n_process) 
             claims=claims,
             pipelines=pipelines,
             n_process=n_process,
+            replace_suggestions=replace,
         )
     except (PreannotateError, ModelError, OSError) as exc:
         return ("failed", str(exc))

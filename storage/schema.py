@@ -355,6 +355,18 @@ def m009_fewer_span_indexes(db: sqlite_utils.Database) -> None:
         db.execute(f'DROP INDEX IF EXISTS "{index}"')
 
 
+def m010_replaced_suggestions(db: sqlite_utils.Database) -> None:
+    """Unreviewed suggestions removed when pre-annotation replaced them with another
+    model's (``storage/replace_suggestions.py``): the row as it was (JSON), its origin,
+    the origin that replaced it, who ran the pre-annotation and when."""
+    db.execute(
+        "CREATE TABLE replaced_suggestions (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+        "item_id INTEGER NOT NULL, doc_id INTEGER NOT NULL, origin TEXT NOT NULL, "
+        "replaced_by TEXT NOT NULL, annotator TEXT NOT NULL, removed TEXT NOT NULL, record TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX idx_replaced_suggestions_doc ON replaced_suggestions (doc_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_corpus_workflow,
@@ -365,6 +377,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m007_model_registry,
     m008_text_apart_and_prefix_search,
     m009_fewer_span_indexes,
+    m010_replaced_suggestions,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
