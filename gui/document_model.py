@@ -124,8 +124,12 @@ class DocumentTableModel(QAbstractTableModel):
         self._reset(ids, total if len(ids) == PAGE else len(ids))
         if len(self._ids) < self._total:
             self._reader = _IdReader(self.repo, self.query, self._generation, self._ids_read.emit)
-            QTimer.singleShot(READ_REST_AFTER_MS, self._reader.start)
+            QTimer.singleShot(READ_REST_AFTER_MS, self._start_reading)
         return ok
+
+    def _start_reading(self) -> None:
+        if self._reader is not None:  # none: a later refresh made it unnecessary
+            self._reader.start()
 
     def _reset(self, ids: list[int], total: int) -> None:
         self._generation += 1
@@ -183,7 +187,7 @@ class DocumentTableModel(QAbstractTableModel):
         elif defer_reset:  # another window or process changed the corpus meanwhile
             self._ids = ids[: self._total]
             self._positions = None
-            QTimer.singleShot(0, lambda: self._reset(ids, len(ids)))
+            QTimer.singleShot(0, lambda: self._generation == generation and self._reset(ids, len(ids)))
         else:
             self._reset(ids, len(ids))
 

@@ -319,3 +319,21 @@ def test_the_id_list_read_at_once_keeps_every_order(repo, corpus):
             assert repo.document_list_ids(query) == rows and len(rows) >= 3, (key, rows)
     by_title = repo.document_list_ids(DocumentQuery(sort="title"))
     assert by_title[:3] == [corpus[name] for name in ("amman", "baghdad", "cairo")]
+
+
+def test_a_row_asked_for_while_the_corpus_changed_is_found_and_the_list_shown_again(
+    qtbot, repo, long_list, monkeypatch
+):
+    from gui import document_model
+    from models.document import Document
+
+    release = threading.Event()
+    read = document_model._IdReader._run
+    monkeypatch.setattr(document_model._IdReader, "_run", lambda self: (release.wait(5), read(self)))
+    model = DocumentTableModel(repo)
+    added = repo.add_document(Document(title="Late report", text="Late report from Mosul."))
+    release.set()
+    with qtbot.waitSignal(model.refreshed, timeout=5000):  # shown again from the event loop
+        assert model.row_of(long_list[300]) == 300  # waited for the thread, answered at once
+        assert model.rowCount() == 450  # not in the middle of the caller's work
+    assert model.rowCount() == 451 and model.row_of(added) == 450 and model.is_complete()
