@@ -24,6 +24,7 @@ from gui.document_model import DOC_ID_ROLE, DocumentTableModel
 from gui.entity_links import ENTITY_HELP, install_entity_views
 from gui.entity_panel import EntityPanel
 from gui.export_dialog import install_export
+from gui.guide_dialog import GuideDialog
 from gui.keys import REVIEW_HELP
 from gui.session import DocumentSession
 from gui.shortcuts_dialog import ShortcutsDialog
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         shortcuts = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
         shortcuts.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents))
         self.addAction(shortcuts)
+        help_menu.addAction("&Claims guide", self.show_claims_guide)
         self.help_menu = help_menu
 
     def _view_action(self, text: str, keys: str, slot, checked: bool | None = None) -> QAction:
@@ -353,6 +355,13 @@ class MainWindow(QMainWindow):
 
     def shortcut_lines(self) -> list[tuple[str, str]]:
         return [line for _title, lines in self.shortcut_groups() for line in lines]
+
+    def show_claims_guide(self) -> GuideDialog:
+        """Help -> Claims guide, modeless beside the article."""
+        dialog = GuideDialog(parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self.shortcut_groups(), self)

@@ -339,3 +339,27 @@ def test_platform_standard_keys_are_bound(qtbot, repo, make_document, main_windo
         assert all(binding in action.shortcuts() for binding in QKeySequence.keyBindings(key)), action.text()
     qtbot.keyClick(window.article.text, Qt.Key.Key_F, CTRL)
     assert window.corpus.filters.search.hasFocus()
+
+
+def test_help_opens_the_claims_guide_in_the_window(qtbot, repo, make_document, main_window, tmp_path):
+    """The newcomer trial found no way from the window to the claims guide: Help -> Claims
+    guide shows docs/claims-guide.md rendered; a guide that cannot be read says so."""
+    from gui.guide_dialog import GuideDialog
+
+    make_document(TEXT)
+    window = main_window(repo)
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.help_menu.isVisible)
+    qtbot.keyClick(window.help_menu, Qt.Key.Key_C)  # &Claims guide
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(GuideDialog)))
+    [dialog] = window.findChildren(GuideDialog)
+    shown = dialog.browser.toPlainText()
+    assert shown.startswith("Claims annotation guide") and "a **source**" not in shown, "rendered, not raw"
+    assert "source" in shown and "cue" in shown and dialog.windowTitle() == "Claims guide"
+    dialog.close()
+
+    missing = GuideDialog(tmp_path / "no-guide.md", window)
+    qtbot.addWidget(missing)
+    assert missing.browser.toPlainText() == (
+        f"The guide cannot be read from {tmp_path / 'no-guide.md'}: No such file or directory"
+    )
