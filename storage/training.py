@@ -257,6 +257,11 @@ class _Training:
         )  # fmt: skip
 
     def run(self) -> TrainReport:
+        from spacy.util import fix_random_seed
+
+        # Python's, NumPy's (dropout masks, new labels' weights) and the split's: the same
+        # data, settings and seed give the same model
+        fix_random_seed(self.options.seed)
         self.stage(f"loading the base pipeline {self.options.base or '(default)'}")
         base = self._load_base()
         wants_ner = self.options.task in ("ner", "all")
@@ -676,7 +681,7 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--base", help="pipeline to start from: a registered model, folder or package")
     p.add_argument("--name", help="name in the model registry (default: the folder's name)")
     p.add_argument("--dev-fraction", type=float, default=0.2, help="share of documents held out (0.2)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the split and shuffling (0)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split, shuffling and dropout (0)")
     p.add_argument(
         "--max-minutes", type=float, default=15.0, help="time budget; the best so far is kept (15)"
     )
