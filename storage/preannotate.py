@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -31,6 +32,7 @@ from models.nlp.entities import LabelMap, suggest_entities
 from models.nlp.loading import LoadedModel, ModelError, load_model, resolve_model_name
 from models.nlp.pieces import LONG_TEXT_CHARS, shift_claim, shift_span, text_pieces
 from storage.model_registry import resolve_model
+from storage.preannotate_workers import Found, Item, SuggestionWorkers, WorkerError
 from storage.replace_suggestions import replace_unreviewed
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain, missing_database
@@ -126,9 +128,10 @@ def preannotate(
     ``model``: a loaded pipeline, a name or path (loaded here), or ``None`` to pick one
     per document language; ``pipelines`` (model name -> loaded pipeline) keeps those
     pipelines between runs, so a worker thread loads each model once. ``n_process``:
-    processes that run the pipeline (spaCy's ``nlp.pipe(n_process=...)``; 1 runs it in
-    this process); suggestions are made and stored here. ``progress(done,
-    total, message)`` follows each stored batch;
+    processes that run the pipeline and make the suggestions
+    (``storage/preannotate_workers.py``; 1, or a single short document, runs it in this
+    process); they are stored here. ``progress(done, total, message)`` follows each
+    stored batch;
     ``cancelled()`` is polled after each document and stops the run after storing what
     is finished. A KeyboardInterrupt propagates; committed batches stay.
 
@@ -136,10 +139,10 @@ def preannotate(
     ``replace_suggestions``: remove the unreviewed suggestions of other origins in each
     batch's documents as its own are stored (``storage.replace_suggestions``).
 
-    Raises PreannotateError (no database, unknown ids, bad label map), ModelError (a
-    named model that cannot be loaded), DatabaseError (read-only or damaged file: nothing
-    written) and ``sqlite3.Error`` (e.g. locked for longer than the busy timeout: the
-    batches stored before it stay).
+    Raises PreannotateError (no database, unknown ids, bad label map, a worker process
+    that failed or died), ModelError (a named model that cannot be loaded), DatabaseError
+    (read-only or damaged file: nothing written) and ``sqlite3.Error`` (e.g. locked for
+    longer than the busy timeout: the batches stored before it stay).
     """
     path = Path(repo_path)
     if problem := missing_database(path):
@@ -194,6 +197,8 @@ class _Run:
         self.n_process = 1
         self.replace = False
         self.kept: tuple[set[str], bool] = (set(), False)  # origins this run writes, claims too
+        self._pieces: dict[int, int] = {}  # document id -> its pieces, once all are read
+        self._partial: dict[int, list] = {}  # document id -> [characters done, {offset: found}]
 
     def run(self, model: LoadedModel | None, doc_ids: list[int] | None) -> PreannotateReport:
         languages = self.repo.document_languages(doc_ids)
@@ -255,60 +260,94 @@ class _Run:
         if not entity_pipes and not use_claims:
             self._advance(len(ids), loaded)  # nothing this pipeline can suggest
             return True
-        suggest_claims = _claim_suggester(loaded) if use_claims else None
         self.kept = ({loaded.origin, CLAIMS_ORIGIN} if use_claims else {loaded.origin}, use_claims)
-        enabled = pipes_needed(nlp, use_claims)
+        items = self._texts(ids, nlp.max_length)
+        first = list(islice(items, self.n_process))  # one process for one short document
+        items = chain(first, items)
+        workers = min(self.n_process, max(len(ids), len(first)))
+        if workers > 1:
+            found = self._found_by_workers(loaded, items, use_claims, workers)
+        else:
+            found = self._found_here(loaded, items, use_claims)
         pending: list[tuple[int, list[Span], list[Claim]]] = []
-        spans: list[Span] = []  # of the document in hand (a long one comes in pieces)
-        claims: list[Claim] = []
-        with nlp.select_pipes(enable=enabled):
-            texts = self._texts(ids, nlp.max_length)
-            docs = nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process)
-            try:
-                for doc, (doc_id, offset, last) in docs:
-                    _, found_spans, found_claims = self._suggestions(doc, doc_id, loaded, suggest_claims)
-                    spans.extend(shift_span(span, offset) for span in found_spans)
-                    claims.extend(shift_claim(claim, offset) for claim in found_claims)
-                    if last:
-                        pending.append((doc_id, spans, claims))
-                        spans, claims = [], []
-                    else:
-                        self.progress(self.report.documents, self.report.total,
-                                      f"{loaded.name}: document {doc_id}, a long one, in pieces: "
-                                      f"{offset + len(doc.text):,} characters done")  # fmt: skip
-                    stop = self.cancelled()
-                    if stop or len(pending) >= self.batch_size:
-                        self._store(pending, loaded)
-                        pending = []
-                    if stop:
-                        return False
-            finally:
-                docs.close()  # with n_process > 1, stops spaCy's worker processes
+        try:
+            for doc_id, offset, length, spans, claims in found:
+                document = self._collect(doc_id, offset, length, spans, claims)
+                if document is not None:
+                    pending.append(document)
+                else:
+                    done = self._partial[doc_id][0]
+                    self.progress(self.report.documents, self.report.total,
+                                  f"{loaded.name}: document {doc_id}, a long one, in pieces: "
+                                  f"{done:,} characters done")  # fmt: skip
+                stop = self.cancelled()
+                if stop or len(pending) >= self.batch_size:
+                    self._store(pending, loaded)
+                    pending = []
+                if stop:
+                    return False
+        finally:
+            found.close()  # stops the worker processes
         self._store(pending, loaded)
         return True
 
-    def _texts(self, ids: list[int], max_length: int) -> Iterator[tuple[str, tuple[int, int, bool]]]:
-        """``(text, (doc_id, offset, last))``: each document whole, or one longer than
+    def _found_here(self, loaded: LoadedModel, items: Iterator[Item], claims: bool) -> Iterator[Found]:
+        """Suggestions for ``items`` from the pipeline in this process."""
+        nlp = loaded.nlp
+        suggest_claims = claim_suggester(loaded) if claims else None
+        texts = ((text, (doc_id, offset)) for doc_id, offset, text in items)
+        with nlp.select_pipes(enable=pipes_needed(nlp, claims)):
+            for doc, (doc_id, offset) in nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                report = self.report
+                spans, found_claims = suggestions(doc, doc_id, loaded, self.label_map, suggest_claims,
+                                                  report.unmapped, report.dropped, offset)  # fmt: skip
+                yield doc_id, offset, len(doc.text), spans, found_claims
+
+    def _found_by_workers(
+        self, loaded: LoadedModel, items: Iterator[Item], claims: bool, count: int
+    ) -> Iterator[Found]:
+        """Suggestions for ``items`` from ``count`` worker processes
+        (``storage/preannotate_workers.py``)."""
+        workers = SuggestionWorkers(loaded, claims, self.label_map, count)
+        try:
+            for found in workers.suggest(items):
+                yield from found
+        except WorkerError as exc:
+            raise PreannotateError(str(exc)) from None
+        finally:
+            workers.close()
+            self.report.unmapped.update(workers.unmapped)
+            self.report.dropped.update(workers.dropped)
+
+    def _texts(self, ids: list[int], max_length: int) -> Iterator[Item]:
+        """``(doc_id, offset, text)``: each document whole, or one longer than
         ``LONG_TEXT_CHARS`` (or the pipeline's ``max_length``) in paragraph-aligned
-        pieces (``models.nlp.pieces``)."""
+        pieces (``models.nlp.pieces``); ``_pieces`` learns how many once the last is out."""
         limit = min(max_length, LONG_TEXT_CHARS)
         for first in range(0, len(ids), self.batch_size):
             for doc_id, text in self.repo.document_texts(ids[first : first + self.batch_size]):
                 if len(text) <= limit:
-                    yield text, (doc_id, 0, True)
+                    self._pieces[doc_id] = 1
+                    yield doc_id, 0, text
                     continue
-                end = len(text)
-                for offset, piece in text_pieces(text):
-                    yield piece, (doc_id, offset, offset + len(piece) == end)
+                for count, (offset, piece) in enumerate(text_pieces(text), start=1):
+                    if offset + len(piece) == len(text):
+                        self._pieces[doc_id] = count
+                    yield doc_id, offset, piece
 
-    def _suggestions(
-        self, doc: Doc, doc_id: int, loaded: LoadedModel, suggest_claims: ClaimSuggester | None
-    ) -> tuple[int, list[Span], list[Claim]]:
-        entities = suggest_entities(doc, doc_id, loaded.origin, self.label_map)
-        self.report.unmapped.update(entities.unmapped)
-        self.report.dropped.update(entities.dropped)
-        found_claims = suggest_claims(doc, doc_id) if suggest_claims else []
-        return doc_id, entities.spans, found_claims
+    def _collect(
+        self, doc_id: int, offset: int, length: int, spans: list[Span], claims: list[Claim]
+    ) -> tuple[int, list[Span], list[Claim]] | None:
+        """Gather the pieces of a document; the document's suggestions once it is whole
+        (pieces may come back in any order from several processes)."""
+        gathered = self._partial.setdefault(doc_id, [0, {}])
+        gathered[0] += length
+        gathered[1][offset] = (spans, claims)
+        if len(gathered[1]) < self._pieces.get(doc_id, len(gathered[1]) + 1):
+            return None
+        del self._partial[doc_id], self._pieces[doc_id]
+        pieces = [gathered[1][start] for start in sorted(gathered[1])]
+        return doc_id, [s for spans, _ in pieces for s in spans], [c for _, claims in pieces for c in claims]
 
     def _store(self, pending: list[tuple[int, list[Span], list[Claim]]], loaded: LoadedModel) -> None:
         """One transaction for the batch; the report counts it once it is committed."""
@@ -355,7 +394,27 @@ def _with_listened(nlp: Language, needed: list[str]) -> list[str]:
     return [name for name in nlp.pipe_names if name in wanted]
 
 
-def _claim_suggester(loaded: LoadedModel) -> ClaimSuggester:
+def suggestions(
+    doc: Doc,
+    doc_id: int,
+    loaded: LoadedModel,
+    label_map: LabelMap,
+    suggest_claims: ClaimSuggester | None,
+    unmapped: Counter[str],
+    dropped: Counter[str],
+    offset: int = 0,
+) -> tuple[list[Span], list[Claim]]:
+    """Entity (and claim) suggestions of ``doc``, the text of document ``doc_id`` from
+    code point ``offset`` on, with offsets in the whole document; model labels not
+    mapped or dropped are counted in ``unmapped`` and ``dropped``."""
+    entities = suggest_entities(doc, doc_id, loaded.origin, label_map)
+    unmapped.update(entities.unmapped)
+    dropped.update(entities.dropped)
+    claims = suggest_claims(doc, doc_id) if suggest_claims else []
+    return [shift_span(s, offset) for s in entities.spans], [shift_claim(c, offset) for c in claims]
+
+
+def claim_suggester(loaded: LoadedModel) -> ClaimSuggester:
     """The rules, or a trained pipeline's suggester (the rules combined with its model)."""
     if loaded.claims is not None:
         return loaded.claims.suggest

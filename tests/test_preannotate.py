@@ -375,3 +375,40 @@ def test_documents_marked_done_are_left_as_they_are(tmp_path, english):
     assert stored_spans(path, done_id) == []
     assert stored_spans(path, open_id)
     assert "1 document(s) marked done left as they are" in " ".join(report.warnings)
+
+
+def _rules() -> LoadedModel:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "GPE", "pattern": p} for p in ("Paris", "Ukraine")])
+    return LoadedModel(nlp, "rules_test", "1")
+
+
+def test_worker_processes_cancel_keeps_finished_documents_and_leaves_no_process(tmp_path):
+    import multiprocessing
+
+    path, ids = make_db(tmp_path, *(Document(f"Aid {n}", f"{ARTICLE} ({n})") for n in range(40)))
+    asked = []
+    report = preannotate(path, _rules(), batch_size=4, n_process=2, claims=False,
+                         cancelled=lambda: asked.append(1) or len(asked) > 5)  # fmt: skip
+    assert report.cancelled and 0 < report.documents < len(ids)
+    stored = [doc_id for doc_id in ids if stored_spans(path, doc_id)]
+    assert len(stored) == report.documents, "every counted document is stored, whole"
+    assert all(len(stored_spans(path, doc_id)) == 2 for doc_id in stored)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_failing_worker_process_is_one_line_and_stores_nothing(tmp_path, monkeypatch, capsys):
+    import multiprocessing
+
+    path, ids = make_db(tmp_path, Document("Aid", ARTICLE), Document("Again", ARTICLE + " Kyiv."))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the parse went wrong")
+
+    monkeypatch.setattr(preannotate_module, "suggestions", broken)  # the forked workers see it too
+    with pytest.raises(preannotate_module.PreannotateError, match="RuntimeError: the parse went wrong"):
+        preannotate(path, _rules(), n_process=2, claims=False)
+    assert all(stored_spans(path, doc_id) == [] for doc_id in ids)
+    assert multiprocessing.active_children() == []

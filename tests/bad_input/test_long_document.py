@@ -63,13 +63,14 @@ def test_pieces_cover_the_text_at_paragraph_breaks(text):
     assert [start for start, _ in pieces] == [0, *[s + len(p) for s, p in pieces[:-1]]]
 
 
-def test_preannotate_a_long_and_a_short_document(tmp_path, text):
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_preannotate_a_long_and_a_short_document(tmp_path, text, n_process):
     path = tmp_path / "q.db"
     repo = Repository(path)
     short = Document(title="Short", text="Rain in Oslo on Monday.")
     long_id, short_id = repo.add_documents([Document(title="Long", text=text), short])
     repo.close()
-    report = preannotate(path, ruler(), claims=False)
+    report = preannotate(path, ruler(), claims=False, n_process=n_process)  # 2: pieces on two processes
     assert (report.documents, report.total) == (2, 2)
     repo = Repository(path)
     spans = repo.spans(long_id)
@@ -82,7 +83,8 @@ def test_preannotate_a_long_and_a_short_document(tmp_path, text):
     repo.close()
 
 
-def test_claims_found_in_pieces_land_where_the_rules_put_them(tmp_path, monkeypatch):
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_claims_found_in_pieces_land_where_the_rules_put_them(tmp_path, monkeypatch, n_process):
     """A real parse is slow on 1.2 M characters: the same code runs with the limit and
     the piece size made small, and each claim must sit where the rules put it when they
     read its paragraph alone."""
@@ -102,7 +104,7 @@ def test_claims_found_in_pieces_land_where_the_rules_put_them(tmp_path, monkeypa
     repo = Repository(path)
     doc_id = repo.add_document(Document(title="Claims", text=text))
     repo.close()
-    preannotate(path, english, claims=True)
+    preannotate(path, english, claims=True, n_process=n_process)
     expected, offset = set(), 0
     for paragraph in paragraphs * 4:
         for claim in suggest_claims(english.nlp(paragraph), doc_id):
