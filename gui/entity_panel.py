@@ -10,13 +10,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -83,6 +84,36 @@ class SpanTableView(QTableView):
         return False  # Tab / Shift+Tab step through suggestions
 
 
+class CountLine(QWidget):
+    """One line of text whose size never depends on the text: a new text repaints the
+    line and nothing else. (A ``QLabel`` asks its parent's layout to run again on every
+    ``setText``; under the entity table that was a layout pass of the panel, and a
+    repaint of the rows under it, on every review key.) Too long a text is elided; the
+    whole text is the tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 (as QLabel names it)
+        if text != self._text:
+            self._text = text
+            self.setToolTip(text)
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        rect = self.contentsRect().adjusted(2, 0, -2, 0)
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+
+
 class EntityPanel(QWidget):
     span_activated = Signal(object)  # span id or None (row selection)
     delete_requested = Signal(int)
@@ -126,7 +157,7 @@ class EntityPanel(QWidget):
         self.label_filter = QComboBox()
         self.label_filter.setObjectName("labelFilter")
         self.label_filter.addItems([ALL] + labels.names)
-        self.counts = QLabel()
+        self.counts = CountLine()
         self.counts.setObjectName("spanCounts")
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Status"))
@@ -203,7 +234,18 @@ class EntityPanel(QWidget):
                     index,
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
-                self.table.scrollTo(index)
-                self.table.horizontalScrollBar().setValue(0)  # keep the text column in view
+                self._scroll_to_row(index)
         finally:
             self._following = False
+
+    def _scroll_to_row(self, index: QModelIndex) -> None:
+        """Bring a row into view only when it is out of view, and then to the middle:
+        stepping through suggestions with J scrolls the table once a half page, not
+        every row (each scroll repaints the whole table)."""
+        row_rect = self.table.visualRect(index)
+        viewport = self.table.viewport().rect()
+        if row_rect.top() < 0 or row_rect.bottom() > viewport.bottom():
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        bar = self.table.horizontalScrollBar()
+        if bar.value() != 0:
+            bar.setValue(0)  # keep the text column in view
