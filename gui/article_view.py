@@ -55,6 +55,7 @@ class TextView(QPlainTextEdit):
     delete_requested = Signal(int)
     relabel_requested = Signal(int, str)
     key_action = Signal(str)  # a review key: "accept", "next", ... (gui/keys.py)
+    text_needed = Signal(int)  # a code point not shown yet (show_text's shown_to) is needed
 
     def __init__(self, labels: LabelSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +68,7 @@ class TextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setMouseTracking(True)
         self.stored_text = ""  # the text shown, as stored (code points)
+        self.shown_to = 0  # code points of stored_text shown so far (show_text)
         self.offsets = OffsetMap("")
         self.index = SpanIndex([0], self.offsets)
         self.highlighter = TaggedHighlighter(labels, self.document())
@@ -74,24 +76,74 @@ class TextView(QPlainTextEdit):
         self.tags = LabelTagPainter(self, self.highlighter)
         self.selected_span_id: int | None = None
         self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        self._mark_ranges: dict[str, list[tuple[int, int, QTextCharFormat]]] = {}
         self._press_pos: QPoint | None = None
 
     # -- content -----------------------------------------------------------------------
 
-    def show_text(self, text: str, spans: list[Span]) -> None:
-        """Show a new text with its spans (the blocks near the screen formatted at once)."""
+    def show_text(self, text: str, spans: list[Span], shown_to: int | None = None) -> None:
+        """Show a new text with its spans (the blocks near the screen formatted at once).
+        With ``shown_to`` (just after a line break), only the text before it is shown for
+        now and ``spans`` are the spans that start there: ``extend_text`` shows more (a
+        long article is shown a part at a time, so that its start shows at once)."""
         self._marks.clear()
+        self._mark_ranges.clear()
         self.setExtraSelections([])
         self.selected_span_id = None
         self.stored_text = text
-        shown, starts = display_layout(text)  # long paragraphs in blocks of DISPLAY_BLOCK at most
-        self.offsets = OffsetMap(text)
-        self.index = SpanIndex(starts, self.offsets, spans)
+        self.shown_to = len(text) if shown_to is None else shown_to
+        # long paragraphs in blocks of DISPLAY_BLOCK at most
+        shown, starts = display_layout(text[: self.shown_to])
+        self.offsets = OffsetMap(text, self.shown_to)
+        self.index = SpanIndex(starts, self.offsets, spans, self.shown_to)
         # The first blocks are formatted before the text is first painted; the others as
         # they come near the screen (format_visible).
         self.highlighter.reset(self.index, range(0))
         self.setPlainText(shown)
         self.format_visible()
+
+    def extend_text(self, end: int, spans: list[Span]) -> None:
+        """Show the stored text up to code point ``end`` (just after a line break, or the
+        end of the text) with ``spans``, those that start in the text it adds. The view,
+        the caret and the selection stay where they were."""
+        start = self.shown_to
+        if end <= start:
+            return
+        shown, starts = display_layout(self.stored_text[start:end])
+        self.offsets.extend(end)
+        self.index.extend([start + block for block in starts], spans, end)
+        kept = self.textCursor()
+        anchor, position = kept.anchor(), kept.position()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        end_shown = self.viewport().rect().intersects(self.cursorRect(cursor))
+        # The plain-text layout asks for the whole view to be repainted on any change to
+        # the document; text added below the view changes nothing on screen but the
+        # scroll bar, so the layout is silenced while it is added and the scroll bar told.
+        layout = self.document().documentLayout()
+        layout.blockSignals(True)
+        try:
+            cursor.insertText(shown)
+        finally:
+            layout.blockSignals(False)
+        layout.documentSizeChanged.emit(layout.documentSize())
+        if end_shown:
+            self.viewport().update()
+        self.shown_to = end
+        if (kept.anchor(), kept.position()) != (anchor, position):  # it was at the end
+            kept.setPosition(anchor)
+            kept.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(kept)
+        # marks that reached the old end grew with the insertion, or were waiting for it
+        for layer, ranges in list(self._mark_ranges.items()):
+            if any(mark_end >= start for _, mark_end, _ in ranges):
+                self.set_marks(layer, ranges)
+        self.format_visible()
+
+    def _need(self, offset: int) -> None:
+        """Ask for the text up to ``offset`` to be shown (``text_needed``) before using it."""
+        if offset > self.shown_to:
+            self.text_needed.emit(offset)
 
     def format_visible(self) -> None:
         """Have the highlighter format the blocks on screen and a few on either side (up
@@ -185,6 +237,7 @@ class TextView(QPlainTextEdit):
 
     def select_offsets(self, start: int, end: int) -> None:
         """Select a code-point range (as a user would by dragging)."""
+        self._need(end)
         cursor = self.textCursor()
         cursor.setPosition(self.offsets.to_qt(start))
         cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
@@ -233,8 +286,13 @@ class TextView(QPlainTextEdit):
     # -- transient marks (the selected span, claim parts, search hits) ------------------
 
     def set_marks(self, layer: str, ranges: list[tuple[int, int, QTextCharFormat]]) -> None:
+        """Marks of one layer (code points ``[start, end)`` and a format); those in text
+        not shown yet are made when it is shown (``extend_text``)."""
+        self._mark_ranges[layer] = list(ranges)
         selections = []
         for start, end, fmt in ranges:
+            if end > self.shown_to:
+                continue
             selection = QTextEdit.ExtraSelection()
             cursor = self.textCursor()
             a, b = self.qt_range(start, end)
@@ -263,6 +321,7 @@ class TextView(QPlainTextEdit):
 
     def ensure_visible(self, offset: int) -> None:
         """Scroll so that ``offset`` is on screen (moving the caret there if needed)."""
+        self._need(offset)
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.offsets.to_qt(offset))
         if not self.viewport().rect().contains(self.cursorRect(cursor)):
@@ -270,6 +329,7 @@ class TextView(QPlainTextEdit):
             self.ensureCursorVisible()
 
     def scroll_to(self, start: int, end: int) -> None:
+        self._need(end)
         cursor = self.textCursor()
         cursor.setPosition(self.offsets.to_qt(end))
         cursor.setPosition(self.offsets.to_qt(start))
@@ -433,8 +493,9 @@ class ArticleView(QWidget):
         layout.addWidget(self.byline)
         layout.addWidget(self.text, 1)
 
-    def show_document(self, document: Document, spans: list[Span]) -> None:
+    def show_document(self, document: Document, spans: list[Span], shown_to: int | None = None) -> None:
+        """The document's header and text (up to ``shown_to`` for now: ``TextView.show_text``)."""
         self.title.setText(document.title)
         parts = [p for p in (document.source, document.published, document.language.upper()) if p]
         self.byline.setText("  ·  ".join(parts))
-        self.text.show_text(document.text, spans)
+        self.text.show_text(document.text, spans, shown_to)

@@ -385,7 +385,8 @@ class ClaimController(QObject):
         session.claim_removed.connect(lambda claim: panel.model.remove(claim.id))
         session.claim_changed.connect(self._claim_changed)
         session.claim_selected.connect(self._claim_selected)
-        for signal in (session.span_added, session.span_removed, session.span_changed, session.spans_reset):
+        for signal in (session.span_added, session.span_removed, session.span_changed, session.spans_reset,
+                       session.spans_loaded):  # fmt: skip
             signal.connect(panel.model.refresh_sources)
         panel.claim_activated.connect(session.select_claim)
         panel.change_requested.connect(lambda claim_id, undo, fields:

@@ -75,7 +75,9 @@ class SpanIndex:
     for (``in_block``): a view asks for the few blocks near the screen, and placing
     50,000 spans one by one was most of the time to show a long article."""
 
-    def __init__(self, starts: list[int], offsets: OffsetMap, spans: Iterable[Span] = ()) -> None:
+    def __init__(
+        self, starts: list[int], offsets: OffsetMap, spans: Iterable[Span] = (), length: float = float("inf")
+    ) -> None:
         self.offsets = offsets
         self.block_starts = starts
         self._next_starts = [*starts[1:], float("inf")]  # where the block after each begins
@@ -85,13 +87,39 @@ class SpanIndex:
         self.spans: dict[int, Span] = dict(zip(map(_ID, ordered), ordered, strict=True))
         self._blocks: dict[int, dict[int, Span]] = {}  # the blocks asked for so far
         # the others are found among the given spans by start; long ones are placed now
-        self._unplaced = ordered
-        self._unplaced_starts = list(map(_START, ordered))
-        if max(map(sub, map(_END, ordered), self._unplaced_starts), default=0) > _SHORT_SPAN:
+        self._unplaced: list[Span] = []
+        self._unplaced_starts: list[int] = []
+        # ``length``: code points of the text the blocks cover (a long text is shown a part
+        # at a time: ``extend``); spans placed that run past it are placed again then
+        self.indexed = length
+        self._beyond: dict[int, Span] = {}
+        self._take(ordered)
+
+    def _take(self, ordered: list[Span]) -> None:
+        """Spans (by start) that start after every span taken so far, to be placed in
+        their blocks when those are asked for (long ones now)."""
+        self._unplaced.extend(ordered)
+        self._unplaced_starts.extend(map(_START, ordered))
+        if max(map(sub, map(_END, ordered), map(_START, ordered)), default=0) > _SHORT_SPAN:
             for span in ordered:
                 if span.end - span.start > _SHORT_SPAN:
-                    for number in self.blocks_of(span.start, span.end):
-                        self.in_block(number)[span.id] = span
+                    self.add(span)
+
+    def extend(self, starts: list[int], spans: list[Span], length: int) -> None:
+        """More of the text as shown: ``starts``, where each of its blocks starts (the
+        first continues the last block so far, which is empty: the text so far ends with a
+        line break), up to code point ``length``, and ``spans``, those that start in it
+        (by start)."""
+        last = len(self.block_starts) - 1
+        self.block_starts.extend(starts[1:])
+        self._next_starts[-1:] = [*starts[1:], float("inf")]
+        self.indexed = length
+        self._blocks.pop(last, None)  # asked for while empty: found again with its text
+        self.spans.update(zip(map(_ID, spans), spans, strict=True))
+        self._take(spans)
+        beyond, self._beyond = self._beyond, {}
+        for span in beyond.values():  # into the blocks now shown
+            self.add(span)
 
     def blocks_of(self, start: int, end: int) -> range:
         first = bisect_right(self.block_starts, start) - 1
@@ -108,13 +136,16 @@ class SpanIndex:
                 first, after = self.block_starts[number], self._next_starts[number]
                 low = bisect_left(self._unplaced_starts, first - _SHORT_SPAN)
                 high = bisect_left(self._unplaced_starts, after)
-                for span in self._unplaced[low:high]:
-                    if max(span.start, span.end - 1) >= first:
+                current = self.spans
+                for span in self._unplaced[low:high]:  # as loaded, unless changed since
+                    if max(span.start, span.end - 1) >= first and current.get(span.id) is span:
                         spans[span.id] = span
         return spans
 
     def add(self, span: Span) -> range:
         self.spans[span.id] = span
+        if span.end > self.indexed:
+            self._beyond[span.id] = span
         blocks = self.blocks_of(span.start, span.end)
         for number in blocks:
             self.in_block(number)[span.id] = span
@@ -122,6 +153,7 @@ class SpanIndex:
 
     def remove(self, span_id: int) -> range:
         span = self.spans.pop(span_id, None)
+        self._beyond.pop(span_id, None)
         if span is None:
             return range(0)
         blocks = self.blocks_of(span.start, span.end)

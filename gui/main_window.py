@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         session.span_removed.connect(self._span_removed)
         session.span_changed.connect(self._span_changed)
         session.spans_reset.connect(self._spans_reset)
+        session.spans_loaded.connect(self._spans_loaded)
         session.span_selected.connect(self._span_selected)
         session.message.connect(self.show_message)
         text.create_requested.connect(session.create_span)
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         text.delete_requested.connect(session.delete_span)
         text.relabel_requested.connect(session.relabel_span)
         text.key_action.connect(session.review)
+        text.text_needed.connect(session.load_through)
         self.entity_panel.table.key_action.connect(session.review)
         self.entity_panel.table.label_key.connect(self._label_key)
         self.entity_panel.span_activated.connect(self._span_activated_in_panel)
@@ -249,7 +251,7 @@ class MainWindow(QMainWindow):
             guarded(self, "Opening the document", lambda: self.session.open_document(doc_id))
 
     def _document_opened(self, document: Document) -> None:
-        self.article.show_document(document, list(self.session.spans.values()))
+        self.article.show_document(document, list(self.session.spans.values()), self.session.loaded_to)
         row = self.documents.row_of(document.id)
         if row is not None and self.document_list.currentIndex().row() != row:
             selection = self.document_list.selectionModel()
@@ -265,6 +267,11 @@ class MainWindow(QMainWindow):
             text = self.article.text
             if text.index.spans != {s.id: s for s in spans}:  # the same objects: quick
                 self._refresh_text_spans(spans)
+
+    def _spans_loaded(self, spans: list[Span], loaded_to: int) -> None:
+        """The next part of a long article: its text and spans."""
+        self.article.text.extend_text(loaded_to, spans)
+        self.entity_panel.model.extend_later(spans, now=self.session.fully_loaded)
 
     def _refresh_text_spans(self, spans: list[Span]) -> None:
         """Bring the text's spans in line with ``spans`` without moving the view."""

@@ -44,25 +44,46 @@ def block_starts(text: str) -> list[int]:
 class OffsetMap:
     """Built once per document text; conversions are binary searches."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, end: int | None = None) -> None:
+        """``end``: map the first ``end`` code points only (a long text shown a part at a
+        time); ``extend`` maps more. Conversions are exact up to ``mapped``."""
         self.length = len(text)
-        starts: list[int] = []
-        shift = [0]  # Qt position minus offset after the first k uneven characters
+        self._text = text
+        # what to look for: "\r" and a leading U+FEFF are rare and slow to map; an ASCII
+        # text has nothing to map
         if "\r" in text or text.startswith("\ufeff"):
-            for match in _UNEVEN.finditer(text):
+            self._pattern: re.Pattern | None = _UNEVEN
+        else:
+            self._pattern = None if text.isascii() else _ASTRAL
+        self._starts: list[int] = []  # offset of each uneven character
+        self._shift = [0]  # Qt position minus offset after the first k uneven characters
+        self._qt_starts: list[int] = []  # Qt position of each uneven character
+        self.mapped = 0
+        self.extend(self.length if end is None else end)
+
+    def extend(self, end: int) -> None:
+        """Map the text up to code point ``end`` as well."""
+        if end <= self.mapped:
+            return
+        text, starts, shift, qt_starts = self._text, self._starts, self._shift, self._qt_starts
+        if self._pattern is _ASTRAL:  # astral characters only: each shifts the rest by one
+            found = [match.start() for match in _ASTRAL.finditer(text, self.mapped, end)]
+            before = len(starts)
+            starts.extend(found)
+            shift.extend(range(before + 1, before + len(found) + 1))
+            qt_starts.extend(start + before + k for k, start in enumerate(found))
+        elif self._pattern is not None:
+            for match in _UNEVEN.finditer(text, self.mapped, end):
                 step = _uneven_shift(text, match)
                 if step:
+                    qt_starts.append(match.start() + shift[-1])
                     starts.append(match.start())
                     shift.append(shift[-1] + step)
-        elif not text.isascii():  # astral characters only: each shifts the rest by one
-            starts = [match.start() for match in _ASTRAL.finditer(text)]
-            shift = list(range(len(starts) + 1))
-        self._starts = starts
-        self._shift = shift
-        # Qt position of each uneven character
-        self._qt_starts = [start + shift[k] for k, start in enumerate(starts)]
-        self.qt_length = self.length + shift[-1]
-        if not starts:  # most texts: both conversions are the identity
+        self.mapped = end
+        if starts:
+            self.__dict__.pop("to_qt", None)
+            self.__dict__.pop("from_qt", None)
+        else:  # most texts: both conversions are the identity
             self.to_qt = self.from_qt = _identity  # type: ignore[method-assign]
 
     def to_qt(self, offset: int) -> int:

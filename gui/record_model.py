@@ -58,6 +58,24 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._count(record, 1)
         self.endInsertRows()
 
+    def extend(self, records: list[R]) -> None:
+        """Records that sort after every row (a long article's next part, in order):
+        appended as one block of rows."""
+        if not records:
+            return
+        keyed = list(zip(self.keys_of(records), records, strict=True))
+        if self._keys and keyed[0][0] < self._keys[-1]:
+            for _, record in keyed:  # not after the rows: each in its place
+                self.add(record)
+            return
+        first = len(self._records)
+        self.beginInsertRows(_ROOT, first, first + len(keyed) - 1)
+        self._keys.extend(key for key, _ in keyed)
+        self._records.extend(records)
+        self._key_of.update((record.id, key) for key, record in keyed)
+        self._count_more(records)
+        self.endInsertRows()
+
     def remove(self, record_id: int) -> None:
         row = self.row_of(record_id)
         if row is None:
@@ -94,6 +112,14 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def _count(self, record: R, delta: int) -> None:
         """Keep per-record tallies (subclasses add their own) as rows come and go."""
         self.status_counts[record.status] += delta
+
+    def keys_of(self, records: list[R]) -> list[tuple]:
+        """``order(record)`` of each record (subclasses may do it without a call each)."""
+        return [self.order(record) for record in records]
+
+    def _count_more(self, records: list[R]) -> None:
+        """``_count(record, 1)`` for each of ``records``, at once."""
+        self.status_counts.update(record.status for record in records)
 
     def _count_all(self, records: list[R]) -> None:
         """The tallies of ``_count`` for a new set of records, counted at once."""

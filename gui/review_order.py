@@ -35,6 +35,17 @@ class SuggestionOrder:
         if new is not None and new.status == Status.SUGGESTED:
             insort(self._keys, _key(new))
 
+    def extend(self, spans: Iterable[Span]) -> None:
+        """Spans loaded after those known, by start (a long article's next part): their
+        suggestions go after every known key, so they are appended."""
+        suggested = Status.SUGGESTED
+        keys = [(s.start, s.end, s.id or 0) for s in spans if s.status is suggested]
+        if keys and self._keys and keys[0] < self._keys[-1]:
+            for key in keys:  # not after the known ones: each in its place
+                insort(self._keys, key)
+        else:
+            self._keys.extend(keys)
+
     def after(self, anchor: tuple[int, int, int]) -> int | None:
         """Id of the first suggestion whose key is greater than ``anchor``."""
         row = bisect_right(self._keys, anchor)

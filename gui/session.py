@@ -9,6 +9,14 @@ The window's connection waits for another connection's lock a frame at most
 process writing) is not dropped but waits in ``pending``, in order, and is retried by a
 timer; ``pending_changed`` tells the status bar. Later changes queue behind it, so the
 file always receives the analyst's changes in the order they were made.
+
+A long article opens a part at a time: ``open_document`` reads the spans of its first
+``FIRST_PART`` code points and the window shows that much text at once; the rest follows
+in parts of ``PART`` code points (``spans_loaded``), one per turn of the event loop, so
+keys work while it loads. Everything in memory (``spans``, the suggestion order, the
+tables) covers ``loaded_to``: every span that starts before it, none after. An action
+that needs more (the next suggestion further on, a change there, an undo) first loads
+through it (``load_through``); the count of suggestions left adds those not loaded yet.
 """
 
 from __future__ import annotations
@@ -34,6 +42,12 @@ if TYPE_CHECKING:
 # what a write may raise that is the data's or the file's doing, not a bug: a message
 REFUSALS = (AnnotationError, sqlite3.Error, KeyError, DatabaseError)
 
+# A long article's text and spans are read in parts: the first at once, then one part per
+# turn of the event loop (about 8 ms of CPU each for an article with a span every 100 code
+# points, on the shared 2-core machine: benchmarks/review_keys.py).
+FIRST_PART = 20_000  # code points: more than a screen and its formatted margin
+PART = 20_000
+
 GUI_BUSY_TIMEOUT_MS = 15  # about a frame: the longest a write may hold up the event loop
 RETRY_INTERVAL_MS = 250
 
@@ -51,7 +65,8 @@ _RESIZE = {
 
 class DocumentSession(QObject):
     document_opened = Signal(object)  # Document
-    spans_reset = Signal(list)  # all spans of the opened document
+    spans_reset = Signal(list)  # the spans of the opened document loaded so far
+    spans_loaded = Signal(list, int)  # more spans (by start), loaded through a code point
     span_added = Signal(object)  # Span
     span_removed = Signal(object)  # Span
     span_changed = Signal(object, object)  # old Span, new Span
@@ -73,6 +88,11 @@ class DocumentSession(QObject):
         self.document: Document | None = None
         self.spans: dict[int, Span] = {}
         self.suggestion_order = SuggestionOrder()  # suggested spans in reading order
+        self.loaded_to = 0  # code point: the spans that start before it are loaded
+        self._suggested_beyond = 0  # suggested spans not loaded yet
+        self._loader = QTimer(self)  # loads the next part of a long article
+        self._loader.setSingleShot(True)
+        self._loader.timeout.connect(self._load_part)
         self.claims: dict[int, Claim] = {}
         self.selected_span_id: int | None = None
         self.selected_claim_id: int | None = None
@@ -85,15 +105,26 @@ class DocumentSession(QObject):
     # -- opening -----------------------------------------------------------------------
 
     def open_document(self, doc_id: int) -> None:
+        """Open a document: its first part now (all of a short one), the rest as the
+        event loop turns (``spans_loaded``)."""
+        self._loader.stop()
         self.document = self.repo.document(doc_id)
-        self._set_spans(self.repo.spans(doc_id))
+        self.loaded_to = self._part_end(0, FIRST_PART)
+        spans = self._read_spans(0, self.loaded_to)
+        self._suggested_beyond = (
+            self.repo.suggested_span_count(doc_id) - sum(s.status == Status.SUGGESTED for s in spans)
+            if not self.fully_loaded
+            else 0
+        )
+        self._set_spans(spans)
         self.claims = {c.id: c for c in self.repo.claims(doc_id)}
         self.selected_span_id = None
         self.selected_claim_id = None
         self.document_opened.emit(self.document)
-        self.spans_reset.emit(self.ordered_spans())
+        self.spans_reset.emit(spans)
         self.claims_reset.emit(self.ordered_claims())
         self.annotations_changed.emit()
+        self._load_later()
 
     def reload(self) -> None:
         """Re-read the open document's annotations (after background work wrote some),
@@ -101,13 +132,64 @@ class DocumentSession(QObject):
         if self.document is None:
             return
         selected = self.selected_span_id
-        self._set_spans(self.repo.spans(self.document.id))
+        self._loader.stop()
+        spans = self._read_spans(0, self.loaded_to)
+        if not self.fully_loaded:
+            suggested = self.repo.suggested_span_count(self.document.id)
+            self._suggested_beyond = suggested - sum(s.status == Status.SUGGESTED for s in spans)
+        self._set_spans(spans)
         self.claims = {c.id: c for c in self.repo.claims(self.document.id)}
-        self.spans_reset.emit(self.ordered_spans())
+        self.spans_reset.emit(spans)
         self.claims_reset.emit(self.ordered_claims())
         if selected in self.spans:
             self.select_span(selected)
         self.annotations_changed.emit()
+        self._load_later()
+
+    # -- loading a long article a part at a time ------------------------------------------
+
+    @property
+    def fully_loaded(self) -> bool:
+        return self.document is None or self.loaded_to >= len(self.document.text)
+
+    def load_through(self, offset: int) -> None:
+        """Load the open document's spans (and show its text) through code point
+        ``offset``, now: before an action that needs them."""
+        while not self.fully_loaded and self.loaded_to <= offset:
+            self._load_part()
+
+    def _part_end(self, start: int, size: int) -> int:
+        """Where a part from ``start`` ends: just after the first line break ``size``
+        code points on (a paragraph is never cut), or the end of the text."""
+        text = self.document.text
+        if len(text) - start <= size:
+            return len(text)
+        cut = text.find("\n", start + size)
+        return len(text) if cut < 0 else cut + 1
+
+    def _read_spans(self, start: int, end: int) -> list[Span]:
+        """Spans that start in ``[start, end)``; all the rest when ``end`` is the text's end."""
+        last = end >= len(self.document.text)
+        return self.repo.spans_starting(self.document.id, start, None if last else end)
+
+    def _load_part(self) -> None:
+        if self.fully_loaded:
+            return
+        start = self.loaded_to
+        end = self._part_end(start, PART)
+        spans = self._read_spans(start, end)
+        self.loaded_to = end
+        for span in spans:
+            self.spans[span.id] = span
+        self.suggestion_order.extend(spans)
+        loaded = sum(s.status == Status.SUGGESTED for s in spans)
+        self._suggested_beyond = 0 if self.fully_loaded else self._suggested_beyond - loaded
+        self.spans_loaded.emit(spans, end)
+        self._load_later()
+
+    def _load_later(self) -> None:
+        if not self.fully_loaded:
+            self._loader.start(0)
 
     def _set_spans(self, spans: list[Span]) -> None:
         self.spans = {s.id: s for s in spans}
@@ -130,13 +212,16 @@ class DocumentSession(QObject):
     def suggestions_left_by_kind(self) -> tuple[int, int]:
         """``(entity suggestions, claim suggestions)`` of the open document not yet reviewed."""
         claims = sum(1 for c in self.claims.values() if c.status == Status.SUGGESTED)
-        return len(self.suggestion_order), claims
+        return len(self.suggestion_order) + self._suggested_beyond, claims
 
     def ensure_open(self, doc_id: int) -> None:
         if self.document is None or self.document.id != doc_id:
             self.open_document(doc_id)
 
     def ordered_spans(self) -> list[Span]:
+        """Every span of the open document (loading them all first), by start."""
+        if self.document is not None:
+            self.load_through(len(self.document.text))
         return sorted(self.spans.values(), key=lambda s: (s.start, s.end, s.label, s.id))
 
     def ordered_claims(self) -> list[Claim]:
@@ -146,7 +231,7 @@ class DocumentSession(QObject):
 
     def select_span(self, span_id: int | None) -> None:
         if span_id is not None and span_id not in self.spans:
-            span_id = None
+            span_id = self._load_span(span_id)
         self.selected_span_id = span_id
         self.span_selected.emit(span_id)
 
@@ -155,6 +240,20 @@ class DocumentSession(QObject):
             claim_id = None
         self.selected_claim_id = claim_id
         self.claim_selected.emit(claim_id)
+
+    def _load_span(self, span_id: int) -> int | None:
+        """``span_id`` once loaded, if it is a span of the open document not loaded yet;
+        else None."""
+        if self.fully_loaded:
+            return None
+        try:
+            span = self.repo.span(span_id)
+        except KeyError:
+            return None
+        if not self._showing(span.doc_id):
+            return None
+        self.load_through(span.start)
+        return span_id if span_id in self.spans else None
 
     @property
     def selected_span(self) -> Span | None:
@@ -214,26 +313,48 @@ class DocumentSession(QObject):
     # -- reviewing suggestions (keyboard-first) ----------------------------------------
 
     def suggestions(self) -> list[Span]:
+        """Every suggested span of the open document (loading them all first), by start."""
+        if self.document is not None:
+            self.load_through(len(self.document.text))
         return [self.spans[span_id] for span_id in self.suggestion_order.ids()]
 
     def select_next_suggestion(self, forward: bool = True, after: int | None = None) -> Span | None:
         """Select the next (or previous) suggestion after the selected span, wrapping."""
-        if not self.suggestion_order:
-            self.select_span(None)
-            self.message.emit("No suggestions left to review in this document.")
-            return None
         current = self.selected_span
         anchor = (
             (current.start, current.end, current.id)
             if current
             else (after if after is not None else -1, 0, 0)
         )
-        if forward:
-            chosen = self.suggestion_order.after(anchor) or self.suggestion_order.first()
-        else:
-            chosen = self.suggestion_order.before(anchor) or self.suggestion_order.last()
+        chosen = self._suggestion_after(anchor) if forward else self._suggestion_before(anchor)
+        if chosen is None:
+            self.select_span(None)
+            self.message.emit("No suggestions left to review in this document.")
+            return None
         self.select_span(chosen)
         return self.spans[chosen]
+
+    def _suggestion_after(self, anchor: tuple[int, int, int]) -> int | None:
+        """Id of the first suggestion after ``anchor`` (start, end, id), else the first of
+        the document; loads through it if it is not loaded yet."""
+        order = self.suggestion_order
+        chosen = order.after(anchor)
+        if chosen is None and not self.fully_loaded:
+            start = self.repo.suggestion_start(self.document.id, self.loaded_to)
+            if start is not None:
+                self.load_through(start)
+                chosen = order.after(anchor)
+        return chosen if chosen is not None else order.first()
+
+    def _suggestion_before(self, anchor: tuple[int, int, int]) -> int | None:
+        """Id of the last suggestion before ``anchor``, else the last of the document."""
+        order = self.suggestion_order
+        chosen = order.before(anchor)
+        if chosen is None and not self.fully_loaded:
+            start = self.repo.suggestion_start(self.document.id, self.loaded_to, last=True)
+            if start is not None:
+                self.load_through(start)
+        return chosen if chosen is not None else order.last()
 
     def review(self, action: str) -> None:
         """Keyboard review of the selected span: next, previous, accept, reject,
@@ -256,7 +377,7 @@ class DocumentSession(QObject):
 
     def _advance_after(self, span: Span) -> None:
         """After a verdict, move to the next suggestion (the Prodigy rhythm)."""
-        chosen = self.suggestion_order.after((span.start, span.end, span.id)) or self.suggestion_order.first()
+        chosen = self._suggestion_after((span.start, span.end, span.id))
         if chosen is not None:
             self.select_span(chosen)
         else:
@@ -356,11 +477,14 @@ class DocumentSession(QObject):
             self._retry.stop()
         self.pending_changed.emit([command.text() for command in self.pending])
 
-    def _begin(self, doc_id: int) -> None:
+    def _begin(self, doc_id: int, offset: int = 0) -> None:
         """Before a write: show its document (an undo in another document opens it),
-        except when a waiting change is saved later, which must not move the analyst."""
+        except when a waiting change is saved later, which must not move the analyst;
+        and load the open document through the code point the write touches."""
         if not self._replaying:
             self.ensure_open(doc_id)
+        if self._showing(doc_id):
+            self.load_through(offset)
 
     def _showing(self, doc_id: int) -> bool:
         return self.document is not None and self.document.id == doc_id
@@ -368,7 +492,7 @@ class DocumentSession(QObject):
     # -- applied by undo commands: write, then announce ---------------------------------
 
     def store_span(self, span: Span, linked_claims: list[int] | None = None) -> Span:
-        self._begin(span.doc_id)
+        self._begin(span.doc_id, span.start)
         stored = self.repo.restore_span(span, linked_claims or []) if span.id else self.repo.add_span(span)
         if self._showing(stored.doc_id):
             self._put_span(stored)
@@ -380,7 +504,7 @@ class DocumentSession(QObject):
 
     def remove_span(self, span_id: int) -> list[int]:
         span = self.repo.span(span_id)
-        self._begin(span.doc_id)
+        self._begin(span.doc_id, span.start)
         _, linked = self.repo.delete_span(span_id)
         if self._showing(span.doc_id):
             self._drop_span(span_id)
@@ -393,8 +517,12 @@ class DocumentSession(QObject):
 
     def write_span(self, span: Span, full: bool = False) -> Span:
         """Store every field of ``span`` (``full``: exactly, for undo) and announce it."""
-        self._begin(span.doc_id)
-        old = self.spans.get(span.id) or self.repo.span(span.id)
+        self._begin(span.doc_id, span.start)
+        old = self.spans.get(span.id)
+        if old is None:  # not loaded (or another document's): as stored
+            old = self.repo.span(span.id)
+            if self._showing(old.doc_id):
+                self.load_through(old.start)
         if full:
             stored = self.repo.replace_span(span)
         else:
@@ -411,7 +539,7 @@ class DocumentSession(QObject):
         """Store several changed spans in one transaction (accept all, and its undo)."""
         if not spans:
             return []
-        self._begin(spans[0].doc_id)
+        self._begin(spans[0].doc_id, max(span.start for span in spans))
         with self.repo.transaction():
             stored = [
                 self.repo.replace_span(span) if full

@@ -28,10 +28,57 @@ class SpanTableModel(RecordTableModel[Span]):
     order = staticmethod(lambda span: (span.start, span.end, span.id or 0))
     relabel_requested = Signal(int, str)
 
+    # rows of a long article's parts are inserted this many at a time: every insertion
+    # repaints the table
+    ROWS_AT_ONCE = 5_000
+
     def __init__(self, labels: LabelSet, parent=None) -> None:
         super().__init__(parent)
         self.labels = labels
         self.label_counts: Counter[str] = Counter()  # spans per label, kept as rows change
+        self._later: list[Span] = []  # loaded spans not in the table yet (extend_later)
+
+    # -- rows of a long article, a part at a time ----------------------------------------
+
+    def extend_later(self, spans: list[Span], now: bool = False) -> None:
+        """Spans that sort after every row (a long article's next part): inserted once
+        ``ROWS_AT_ONCE`` are waiting, or ``now`` (the last part), or before any other
+        change or lookup."""
+        self._later.extend(spans)
+        if now or len(self._later) >= self.ROWS_AT_ONCE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the rows waiting from ``extend_later``."""
+        later, self._later = self._later, []
+        self.extend(later)
+
+    def reset(self, records: list[Span]) -> None:
+        self._later = []
+        super().reset(records)
+
+    def add(self, record: Span) -> None:
+        self.flush()
+        super().add(record)
+
+    def remove(self, record_id: int) -> None:
+        self.flush()
+        super().remove(record_id)
+
+    def replace(self, record: Span) -> None:
+        self.flush()
+        super().replace(record)
+
+    def row_of(self, record_id: int) -> int | None:
+        self.flush()
+        return super().row_of(record_id)
+
+    def keys_of(self, records: list[Span]) -> list[tuple]:
+        return [(span.start, span.end, span.id or 0) for span in records]
+
+    def _count_more(self, records: list[Span]) -> None:
+        super()._count_more(records)
+        self.label_counts.update(span.label for span in records)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -261,14 +261,44 @@ class Repository:
     # -- spans -------------------------------------------------------------------------
 
     def spans(self, doc_id: int, status: Status | None = None) -> list[Span]:
+        """Every span of a document, by start (then end, id)."""
+        return self.spans_starting(doc_id, 0, None, status)
+
+    def spans_starting(
+        self, doc_id: int, start: int, end: int | None, status: Status | None = None
+    ) -> list[Span]:
+        """Spans of a document that start in code points ``[start, end)`` (``end`` None:
+        to the end), by start (then end, id): an index range, so that a long article's
+        spans can be read a part at a time."""
         columns = ", ".join(f'"{name}"' for name in self._SPAN_ORDER)
-        sql = f"SELECT {columns} FROM spans WHERE doc_id = ?"
-        args: list[Any] = [doc_id]
+        sql = f"SELECT {columns} FROM spans WHERE doc_id = ? AND start >= ?"
+        args: list[Any] = [doc_id, start]
+        if end is not None:
+            sql += " AND start < ?"
+            args.append(end)
         if status is not None:
             sql += " AND status = ?"
             args.append(Status(status).value)
         # tuples, not dicts: opening a long article reads 50,000 spans
         return [self._span_from_tuple(r) for r in self.db.execute(sql + " ORDER BY start, end, id", args)]
+
+    def suggestion_start(self, doc_id: int, start: int, last: bool = False) -> int | None:
+        """Where the first suggested span of a document starting at code point ``start``
+        or later starts (``last``: the last one), or None: an index walk from ``start``."""
+        order = "DESC" if last else ""
+        row = self.db.execute(
+            "SELECT start FROM spans WHERE doc_id = ? AND start >= ? AND status = 'suggested' "
+            f"ORDER BY start {order} LIMIT 1",
+            [doc_id, start],
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def suggested_span_count(self, doc_id: int) -> int:
+        """Suggested spans of a document, from its counter (kept by triggers)."""
+        row = self.db.execute("SELECT spans_suggested FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return row[0]
 
     def span(self, span_id: int) -> Span:
         rows = self._dict_rows("SELECT * FROM spans WHERE id = ?", [span_id])

@@ -70,6 +70,7 @@ def test_blocks_are_formatted_as_they_come_on_screen(qtbot, repo, make_document,
     kyiv = repo.add_span(Span(doc_id=doc_id, start=last, end=last + 4, label="GPE", text="Kyiv"))
     window = main_window(repo, doc_id)
     view = window.article.text
+    qtbot.waitUntil(lambda: window.session.fully_loaded)  # a long text is shown a part at a time
     bottom = view.document().lastBlock()
     assert not bottom.layout().formats(), "a block far off screen is not formatted yet"
     window.session.select_span(kyiv.id)  # scrolls to it
