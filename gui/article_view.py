@@ -329,16 +329,24 @@ class TextView(QPlainTextEdit):
             self.ensureCursorVisible()
 
     def scroll_to(self, start: int, end: int) -> None:
+        """Bring code points ``[start, end)`` into view, to the middle of the view when
+        they are out of it (stepping through spans then scrolls once a half page, not
+        every line: each scroll repaints the view), and put the caret at ``start``."""
         self._need(end)
-        cursor = self.textCursor()
-        cursor.setPosition(self.offsets.to_qt(end))
-        cursor.setPosition(self.offsets.to_qt(start))
-        keep = self.textCursor()
-        self.setTextCursor(cursor)
-        self.ensureCursorVisible()
-        keep.clearSelection()
-        keep.setPosition(self.offsets.to_qt(start))
-        self.setTextCursor(keep)
+        first = QTextCursor(self.document())
+        first.setPosition(self.offsets.to_qt(start))
+        last = QTextCursor(self.document())
+        last.setPosition(self.offsets.to_qt(end))
+        viewport = self.viewport().rect()
+        caret = self.textCursor()
+        caret.clearSelection()
+        caret.setPosition(first.position())
+        if not (viewport.contains(self.cursorRect(first)) and viewport.contains(self.cursorRect(last))):
+            self.setTextCursor(caret)
+            self.centerCursor()
+        elif caret.position() == self.textCursor().position() and not self.textCursor().hasSelection():
+            return
+        self.setTextCursor(caret)
 
     # -- events ------------------------------------------------------------------------
 

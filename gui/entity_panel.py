@@ -230,11 +230,11 @@ class EntityPanel(QWidget):
                 return
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():
+                self._scroll_to_row(index)  # first: the view would scroll it just into view
                 selection.setCurrentIndex(
                     index,
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
-                self._scroll_to_row(index)
         finally:
             self._following = False
 

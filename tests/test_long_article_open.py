@@ -64,7 +64,7 @@ def test_next_and_accept_reach_suggestions_not_loaded_yet(qtbot, repo, make_docu
     qtbot.keyClick(view, Qt.Key.Key_J)
     assert session.selected_span_id == first.id
     assert window.entity_panel.current_span_id() == first.id
-    assert [s.id for s in view.visible_spans()] == [first.id], "scrolled to it"
+    assert first.id in [s.id for s in view.visible_spans()], "scrolled to it"
     qtbot.keyClick(view, Qt.Key.Key_A)
     assert repo.span(first.id).status == Status.ACCEPTED
     assert session.selected_span_id == second.id
