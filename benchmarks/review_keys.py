@@ -121,7 +121,7 @@ class Driver:
         shown = (time.perf_counter() - began) * 1000
         view = self.text
         first = view.firstVisibleBlock().blockNumber()
-        if view.index.by_block.get(first) and first not in view.highlighter.formatted:
+        if view.index.in_block(first) and first not in view.highlighter.formatted:
             raise SystemExit("the first screen was painted before its spans were formatted")
         first_key = self.key(Qt.Key.Key_J)
         while not self.window.session.fully_loaded:
