@@ -111,6 +111,7 @@ class TextView(QPlainTextEdit):
             return
         shown, starts = display_layout(self.stored_text[start:end])
         self.offsets.extend(end)
+        last_block = self.document().blockCount() - 1  # empty: the added text goes into it
         self.index.extend([start + block for block in starts], spans, end)
         kept = self.textCursor()
         anchor, position = kept.anchor(), kept.position()
@@ -138,6 +139,7 @@ class TextView(QPlainTextEdit):
         for layer, ranges in list(self._mark_ranges.items()):
             if any(mark_end >= start for _, mark_end, _ in ranges):
                 self.set_marks(layer, ranges)
+        self.highlighter.refresh_blocks([last_block])  # formatted while empty: again, if so
         self.format_visible()
 
     def _need(self, offset: int) -> None:

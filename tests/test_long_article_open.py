@@ -161,3 +161,21 @@ def test_a_document_within_the_first_part_opens_whole(repo, make_document, main_
     window = main_window(repo, doc_id)
     assert window.session.fully_loaded
     assert repo.document(doc_id) == Document(id=doc_id, title="Test article", text=TEXT[:FIRST_PART])
+
+
+def test_the_end_of_a_part_on_screen_is_coloured_once_the_next_part_comes(
+    qtbot, repo, make_document, main_window
+):
+    doc_id = make_document(TEXT)
+    suggest(repo, doc_id, list(range(LINES)))
+    window = main_window(repo, doc_id)
+    view = window.article.text
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the end of the first part, formatted while it is empty
+    last = view.document().blockCount() - 1
+    assert last in view.highlighter.formatted and not window.session.fully_loaded
+    qtbot.waitUntil(lambda: window.session.fully_loaded)
+    block = view.document().findBlockByNumber(last)
+    line = TEXT[block.position() : block.position() + block.length() - 1]
+    fills = [f for f in block.layout().formats() if f.format.background().style() != Qt.BrushStyle.NoBrush]
+    assert "".join(line[f.start : f.start + f.length] for f in fills) == "Kyiv"
