@@ -103,3 +103,15 @@ def test_window_is_built_before_spacy_is_imported(tmp_path):
     # sqlite-utils is imported without numpy (0.3 s of start-up; storage/schema.py)
     assert "numpy before loop: False" in result.stdout, result.stdout + result.stderr
     assert "spacy after load: True" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_integrity_check_starts_once_the_window_has_painted(qtbot, repo, make_document):
+    make_document("Rockets hit the base.")
+    window = create_main_window(repo.path, nlp=False)
+    qtbot.addWidget(window)
+    assert window.database_state.check is None  # not before the first paint
+    with qtbot.waitSignal(window.database_state.checked, timeout=30_000) as checked:
+        window.show()
+    assert checked.args == [""] and window.repo.read_only_reason == ""
+    window.close()
+    window.repo.close()
