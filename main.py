@@ -110,6 +110,10 @@ def _pairs(counts: dict[str, int]) -> str:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if args.model is not None and not args.model.strip():  # it used to mean the default, silently
+        print("error: --model is empty; give a model name or folder, or leave --model out for the default "
+              "pipeline", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     from gui.app import run_gui
 
     return run_gui(db_path=args.db, model=args.model)

@@ -258,6 +258,13 @@ def test_preannotate_model_that_names_nothing_is_one_line(
     assert len(err) == 1 and message in err[0] and "E050" not in err[0]
 
 
+def test_gui_model_empty_is_one_line_before_any_window(capsys) -> None:
+    assert main(["--model", " "]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: --model is empty; give a model name or folder, or leave --model out for the "
+                   "default pipeline"]  # fmt: skip
+
+
 def test_train_base_empty_is_one_line(tmp_path: Path, capsys) -> None:
     db = training_corpus.build(tmp_path / "quire.db", documents=2)
     assert main(["train", "--db", str(db), "--out", str(tmp_path / "m"), "--base", ""]) == 2
