@@ -49,7 +49,14 @@ from models.nlp.training.split import stratified_dev_split
 from storage.exporters.base import ExportError, ExportOptions, dev_fraction_problem, export_corpus
 from storage.model_registry import DuplicateModelError, ModelRegistry, resolve_model
 from storage.repository import Repository
-from storage.schema import DatabaseError, explain, is_database_file, is_lock_error, missing_database
+from storage.schema import (
+    DatabaseError,
+    ReadOnlyError,
+    explain,
+    is_database_file,
+    is_lock_error,
+    missing_database,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -216,6 +223,11 @@ def train(
         repo = Repository(path)
     except DatabaseError as exc:
         raise TrainError(str(exc)) from None
+    try:
+        repo.check_writable()  # the model is registered there: say so now, not after training
+    except ReadOnlyError as exc:
+        repo.close()
+        raise TrainError(f"{exc}; the model could not be registered, so nothing was trained") from None
     try:
         return _Training(repo, options, emit, cancelled, deadline, started).run()
     finally:
@@ -577,21 +589,24 @@ class _Training:
         )  # fmt: skip
         out = self.options.out
         patience = time.monotonic() + REGISTER_PATIENCE_S
-        while self.report.model is None:
-            try:
-                self.report.model = self.registry.register(replace(model, version=self.version))
-            except DuplicateModelError:
-                self.version = self.registry.next_version(model.name)
-                _set_version(folder, self.version)
-            except sqlite3.OperationalError as exc:
-                if not is_lock_error(exc) or time.monotonic() >= patience:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    raise TrainError(
-                        f"the model was trained but not registered: {explain(exc, self.repo.path)}; "
-                        f"nothing was saved to {out}"
-                    ) from None
-                self.stage("the database is locked by another program: waiting to register the model")
-                time.sleep(REGISTER_RETRY_S)
+        try:
+            while self.report.model is None:
+                try:
+                    self.report.model = self.registry.register(replace(model, version=self.version))
+                except DuplicateModelError:
+                    self.version = self.registry.next_version(model.name)
+                    _set_version(folder, self.version)
+                except sqlite3.OperationalError as exc:
+                    if not is_lock_error(exc) or time.monotonic() >= patience:
+                        raise TrainError(
+                            f"the model was trained but not registered: {explain(exc, self.repo.path)}; "
+                            f"nothing was saved to {out}"
+                        ) from None
+                    self.stage("the database is locked by another program: waiting to register the model")
+                    time.sleep(REGISTER_RETRY_S)
+        except BaseException:  # no folder without its registry row (Ctrl+C, a full disk...)
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         try:
             if out.exists():
                 out.rmdir()  # checked empty by TrainOptions.check

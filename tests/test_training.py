@@ -5,6 +5,7 @@ trained model suggests, cancel, the parser left intact, and the CLI's one-line e
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -207,6 +208,18 @@ def test_a_registry_write_locked_out_leaves_no_model_and_the_next_training_takes
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("quire.db")) == []
     assert main([*args, "--out", str(tmp_path / "second")]) == 0
     assert load_model(str(tmp_path / "second")).origin == "model:x@1"
+
+
+def test_a_read_only_database_is_refused_before_training(tmp_path: Path, capsys, monkeypatch) -> None:
+    """The model would be trained and then not registered: refused at once."""
+    db = training_corpus.build(tmp_path / "quire.db", documents=2)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, m, *a, **k: False if p == db and m & os.W_OK else
+                        real_access(p, m, *a, **k))  # fmt: skip
+    assert main(["train", "--db", str(db), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "quire.db is read-only (file permissions)" in err[0]
+    assert "nothing was trained" in err[0] and not (tmp_path / "m").exists()
 
 
 def test_a_version_registered_meanwhile_gives_the_next_one(tmp_path: Path) -> None:
