@@ -37,7 +37,6 @@ class Preannotation(QObject):
         window.set_model_name("Model: loading…")
         self._show_progress(False)
         self.warning = ""
-        self._seen: tuple | None = None  # (doc id, suggestion counts) last shown
 
         self.document_action = QAction("Pre-annotate this &document", window)
         self.document_action.setShortcut(QKeySequence("Ctrl+P"))
@@ -92,7 +91,6 @@ class Preannotation(QObject):
         if not self.service.preannotate(doc_ids, claims=self.claims_action.isChecked(), replace=replace):
             self.window.show_message("Pre-annotation is already running.")
             return
-        self._seen = self._open_document_counts()
         self.progress.setRange(0, 0)
         self.time_left.setText("starting…")
         self._show_progress(True)
@@ -141,9 +139,8 @@ class Preannotation(QObject):
         self._show_progress(False)
         self.document_action.setEnabled(True)
         self.corpus_action.setEnabled(True)
-        if report.spans_replaced or report.claims_replaced:
-            self._seen = None  # replaced suggestions can leave the counts as they were
-        self._refresh_open_document()
+        # replaced suggestions can leave the counts as they were
+        self._refresh_open_document(force=bool(report.spans_replaced or report.claims_replaced))
         lines = report.lines()
         self.window.show_message(report.summary() + (f" — {lines[0]}" if lines else ""))
         self.window.refresh_documents()
@@ -154,20 +151,22 @@ class Preannotation(QObject):
         self.corpus_action.setEnabled(self.document_action.isEnabled())
         self.window.show_message(message)
 
-    def _refresh_open_document(self) -> None:
-        """Re-read the open document only when the run added suggestions to it (its
-        counters, kept by triggers, changed), not after every batch."""
-        seen = self._open_document_counts()
-        if seen is not None and seen != self._seen:
-            self._seen = seen
-            self.window.session.reload()
-
-    def _open_document_counts(self) -> tuple | None:
-        document = self.window.session.document
-        if document is None:
-            return None
-        row = self.window.repo.document_list_rows([document.id]).get(document.id)
-        return (document.id, row["spans_suggested"], row["claims_suggested"]) if row else None
+    def _refresh_open_document(self, force: bool = False) -> None:
+        """Re-read the open document only when the run stored suggestions the view lacks:
+        its counters (kept by triggers) differ from the suggestions in memory. A document
+        opened during the run was read whole, so a switch costs no second read (it did:
+        switching while pre-annotating took 1.3-2.3x as long). ``force``: re-read anyway.
+        Never while changes wait for the database: re-reading would hide them."""
+        session = self.window.session
+        document = session.document
+        if document is None or session.pending:
+            return
+        if not force:
+            row = self.window.repo.document_list_rows([document.id]).get(document.id)
+            stored = (row["spans_suggested"], row["claims_suggested"]) if row else None
+            if stored is None or stored == session.suggestions_left_by_kind():
+                return
+        session.reload()
 
     def _show_progress(self, visible: bool) -> None:
         for widget in (self.progress, self.time_left, self.cancel_button):

@@ -40,3 +40,31 @@ def test_entity_only_run_in_the_worker_process(qtbot, repo, make_document, main_
     assert {s.text for s in window.entity_panel.model.records()} >= {"France", "Ukraine"}
     window.close()
     assert multiprocessing.active_children() == []
+
+
+def test_progress_rereads_the_open_document_only_when_it_lacks_stored_suggestions(
+    qtbot, repo, make_document, main_window
+):
+    from models.annotation import Span
+
+    first, second = make_document(TEXT), make_document(TEXT.replace("Berlin", "Paris"), title="Second")
+    window = main_window(repo, first)
+    feature = install_preannotation(window)
+    reads = []
+    window.session.spans_reset.connect(reads.append)
+
+    def suggest(doc_id: int, word: str) -> None:  # as the worker process stores a batch
+        start = TEXT.index(word)
+        span = Span(doc_id, start, start + len(word), "GPE", word, Status.SUGGESTED, "spacy:test@1")
+        repo.apply_suggestion_batch([(doc_id, [span], [])])
+
+    suggest(second, "France")
+    window.open_document(second)  # the analyst switches while the run goes on: read whole
+    reads.clear()
+    feature.service.progress.emit(1, 2, "1/2 documents", 5.0)
+    assert reads == [], "a document opened during the run is not read a second time"
+
+    suggest(second, "Ukraine")
+    feature.service.progress.emit(2, 2, "2/2 documents", 0.0)
+    assert len(reads) == 1
+    assert {s.text for s in window.entity_panel.model.records()} == {"France", "Ukraine"}
