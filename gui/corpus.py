@@ -76,6 +76,7 @@ class CorpusWorkflow(QObject):
         self.import_dialog: ImportDialog | None = None
         self.stats_dialog: StatsDialog | None = None
         self.done_question: QMessageBox | None = None
+        self._search_message = ""  # the status line a refused search left, cleared by the next
 
         self.filters = DocumentFilterBar(window.labels)
         self._wrap_list()
@@ -241,6 +242,8 @@ class CorpusWorkflow(QObject):
         query = self.filters.query(self.model.query)
         if query.search != self.model.query.search:
             self.filters.show_search_error(None)
+            if self.window.status_message.text() == self._search_message:  # no longer true
+                self.window.status_message.setText("")
         self.model.set_query(query)
         self.mark_search_hits()
 
@@ -263,6 +266,7 @@ class CorpusWorkflow(QObject):
     def _search_failed(self, message: str) -> None:
         self.filters.show_search_error(message)
         self.window.show_message(message)
+        self._search_message = message
 
     def _list_refreshed(self) -> None:
         # (the status bar's "Done: N of M" does not depend on the filter: it is counted

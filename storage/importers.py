@@ -23,6 +23,7 @@ import codecs
 import json
 import sqlite3
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,12 @@ class ImportedDocuments(Sequence[tuple[str, int]]):
         file = self._files[number]
         return (f"{file}:{line}" if line else file), doc_id
 
+    def where_of(self, doc_id: int) -> str | None:
+        """Where the document ``doc_id`` was read in this import, or None (ids grow as
+        documents are stored: a binary search)."""
+        at = bisect_left(range(len(self)), doc_id, key=lambda i: self._refs[3 * i + 2])
+        return self[at][0] if at < len(self) and self._refs[3 * at + 2] == doc_id else None
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
             return NotImplemented
@@ -112,6 +119,7 @@ class ImportedDocuments(Sequence[tuple[str, int]]):
 class ImportReport:
     imported: ImportedDocuments = field(default_factory=lambda: ImportedDocuments())
     duplicates: list[str] = field(default_factory=list)  # where ("path" or "path:line")
+    repeats: dict[str, str] = field(default_factory=dict)  # duplicate -> where this import read it first
     problems: list[ImportProblem] = field(default_factory=list)  # refused
     warnings: list[ImportProblem] = field(default_factory=list)  # imported, with a caveat
     cancelled: bool = False
@@ -120,8 +128,10 @@ class ImportReport:
 
     def summary(self) -> str:
         text = f"imported {len(self.imported)} document(s)"
-        if self.duplicates:
-            text += f", skipped {len(self.duplicates)} already in the database"
+        if len(self.duplicates) > len(self.repeats):
+            text += f", skipped {len(self.duplicates) - len(self.repeats)} already in the database"
+        if self.repeats:
+            text += f", skipped {len(self.repeats)} repeating a text read earlier in this import"
         if self.problems:
             text += f", refused {len(self.problems)}"
         if self.warnings:
@@ -133,7 +143,12 @@ class ImportReport:
     def lines(self) -> list[str]:
         """One line per skipped, refused or doubtful item, for the CLI and the GUI summary."""
         return (
-            [f"{where}: already in the database, skipped" for where in self.duplicates]
+            [
+                f"{where}: the same text as {self.repeats[where]}, skipped"
+                if where in self.repeats
+                else f"{where}: already in the database, skipped"
+                for where in self.duplicates
+            ]
             + [str(p) for p in self.problems]
             + [f"{p} (warning)" for p in self.warnings]
             + [f"{path}: not imported (the import stopped)" for path in self.not_imported]
@@ -150,9 +165,15 @@ def display_path(path: str | Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+# Files a folder scan leaves out (with a warning): a corpus folder's own notes and terms.
+PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "changes", "copying", "notice",
+                           "authors", "contributing", "citation"})  # fmt: skip
+
+
 def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[Path]:
-    """Expand folders (recursively, skipping hidden entries) into supported files; a path
-    that gives nothing to import is one problem saying why."""
+    """Expand folders (recursively, skipping hidden entries and, with a warning, a
+    folder's README, LICENSE and the like) into supported files; a path that gives
+    nothing to import is one problem saying why."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -163,6 +184,12 @@ def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[Pat
                 if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
             ]
             found = [child for child in visible if child.suffix.lower() in SUPPORTED_SUFFIXES]
+            notes = [child for child in found if child.stem.lower() in PROJECT_FILES]
+            for note in notes:  # a corpus folder's README is about the corpus, not an article
+                report.warnings.append(ImportProblem(
+                    display_path(note), f"not imported: {note.name} in a folder is taken for the folder's "
+                    "own notes, not an article (import the file by name to keep it)"))  # fmt: skip
+            found = [child for child in found if child not in notes]
             lone = [c for c in visible if c.suffix.lower() == ".ann" and not c.with_suffix(".txt").is_file()]
             for ann in lone:  # brat annotations whose text is missing: say so, never skip silently
                 report.problems.append(ImportProblem(
@@ -450,6 +477,9 @@ def _store(repo: Repository, batch: Batch, report: ImportReport, tokenizer: Expo
             doc_id = repo.add_documents([doc])[0]
             if doc_id is None:
                 report.duplicates.append(where)
+                first = report.imported.where_of(repo.document_with_text(doc.text) or 0)
+                if first is not None:
+                    report.repeats[where] = first
                 continue
             report.imported.append((where, doc_id))
             if record is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -63,6 +64,32 @@ _LIST_ORDER = {
 _DOCUMENT_SELECT = "SELECT d.*, t.text FROM documents d JOIN document_texts t ON t.id = d.id"
 _STATUS = {status.value: status for status in Status}  # cheaper than Status(value) per row
 _HIT_OPEN, _HIT_CLOSE = "\ue000", "\ue001"  # private-use characters around search hits
+_FTS_COLUMNS = frozenset({"title", "text"})
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR", "(", ")", ","})
+# a quoted phrase, a parenthesis or comma, or a run of anything else up to one of those
+_FTS_TOKEN = re.compile(r'"[^"]*"|[(),]|[^\s(),"]+|"')
+_BAREWORD = re.compile(r"[^\W]+\*?")  # letters, digits, _ (and prefix*): FTS5 takes it as it is
+
+
+def fts_match(search: str) -> str:
+    """The FTS5 MATCH expression for what the analyst typed. Phrases, AND / OR / NOT,
+    NEAR(...), parentheses, ``prefix*`` and the column filters ``title:`` / ``text:`` are FTS5's; any
+    other word with punctuation is searched as that word (``covid-19``, ``U.S.``,
+    ``Selection:``) instead of failing as a syntax error or an unknown column."""
+    parts = []
+    for token in _FTS_TOKEN.findall(search):
+        column, colon, rest = token.partition(":")
+        if colon and column.lower() in _FTS_COLUMNS:
+            parts.append(f"{column}:" + (fts_match(rest) if rest else ""))
+        elif token.startswith('"') or token in _FTS_OPERATORS or _BAREWORD.fullmatch(token):
+            parts.append(token)
+        else:
+            star = "*" if token.endswith("*") else ""
+            word = token.removesuffix("*") if star else token
+            parts.append('"' + word.replace('"', '""') + '"' + star)
+    return " ".join(parts)
+
+
 _ANNOTATOR_KEYS = ("documents_done", "spans_accepted", "spans_suggested", "spans_rejected",
                    "claims_accepted", "claims_suggested", "claims_rejected")  # fmt: skip
 _SOURCE_KEYS = ("documents", "done", "spans_accepted", "spans_suggested", "claims_accepted",
@@ -177,10 +204,15 @@ class Repository:
     def add_document(self, doc: Document) -> int | None:
         return self.add_documents([doc])[0]
 
+    def document_with_text(self, text: str) -> int | None:
+        """The id of the document whose text is ``text`` (the duplicate rule), or None."""
+        row = self.db.execute("SELECT id FROM documents WHERE text_hash = ?", [text_hash(text)]).fetchone()
+        return row[0] if row else None
+
     def _insert_document(self, doc: Document) -> int | None:
-        digest = text_hash(doc.text)
-        if self.db.execute("SELECT 1 FROM documents WHERE text_hash = ?", [digest]).fetchone():
+        if self.document_with_text(doc.text) is not None:
             return None
+        digest = text_hash(doc.text)
         stamp = now()
         row = {
             "title": doc.title, "text_hash": digest, "source": doc.source,
@@ -923,7 +955,7 @@ class Repository:
             sql = (f"SELECT documents.id FROM documents_fts JOIN documents "
                    f"ON documents.id = documents_fts.rowid WHERE documents_fts MATCH ?{where} "
                    f"ORDER BY documents_fts.rowid{direction}")  # fmt: skip
-            return sql, [query.search, *args]
+            return sql, [fts_match(query.search), *args]
         where, args = self._list_where(query)
         order = ", ".join(term + direction for term in _LIST_ORDER[query.sort])
         return f"SELECT id FROM documents{where} ORDER BY {order}", args
@@ -935,7 +967,7 @@ class Repository:
         query = query or DocumentQuery()
         if query.search.strip() and not self._list_where(query, search=False)[0]:
             sql = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?"
-            return self._list_execute(sql, [query.search], query)[0][0]
+            return self._list_execute(sql, [fts_match(query.search)], query)[0][0]
         where, args = self._list_where(query)
         return self._list_execute(f"SELECT count(*) FROM documents{where}", args, query)[0][0]
 
@@ -974,7 +1006,7 @@ class Repository:
         rows = self._list_execute(
             "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts "
             "WHERE documents_fts MATCH ? AND rowid = ?",
-            [_HIT_OPEN, _HIT_CLOSE, search, doc_id], DocumentQuery(search=search),
+            [_HIT_OPEN, _HIT_CLOSE, fts_match(search), doc_id], DocumentQuery(search=search),
         )  # fmt: skip
         if not rows or rows[0][0] is None:
             return []
@@ -1056,7 +1088,7 @@ class Repository:
             args.append(query.label)
         if search and query.search.strip():
             clauses.append("+id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            args.append(query.search)
+            args.append(fts_match(query.search))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def _list_execute(self, sql: str, args: list[Any], query: DocumentQuery | None) -> list[tuple]:

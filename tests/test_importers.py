@@ -51,6 +51,35 @@ def test_reimport_is_skipped_and_reported(seeded):
     assert snapshot(seeded) == before
 
 
+def test_a_folder_import_leaves_its_readme_and_names_repeats_within_the_import(repo, tmp_path):
+    """The newcomer trial imported the Wikinews folder: its README.md became an article,
+    and the JSONL lines repeating the folder's .txt files were each "already in the
+    database" of an empty database."""
+    folder = tmp_path / "wikinews"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "Wikinews articles\n\nCC BY 2.5; credit the authors.\n", encoding="utf-8"
+    )
+    (folder / "a.txt").write_text("Storm hits Oslo\n\nA storm hit Oslo on Monday.\n", encoding="utf-8")
+    lines = [{"title": "Storm hits Oslo", "text": "A storm hit Oslo on Monday."}, {"text": "Rain in Bergen."}]
+    (folder / "b.jsonl").write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    report = import_paths(repo, [folder])
+    assert sorted(repo.document(i).text.strip() for i in repo.document_ids()) == [
+        "A storm hit Oslo on Monday.", "Rain in Bergen."
+    ]  # fmt: skip
+    assert report.lines() == [
+        f"{folder / 'b.jsonl'}:1: the same text as {folder / 'a.txt'}, skipped",
+        f"{folder / 'README.md'}: not imported: README.md in a folder is taken for the folder's own notes, "
+        "not an article (import the file by name to keep it) (warning)",
+    ]
+    assert report.summary() == (
+        "imported 2 document(s), skipped 1 repeating a text read earlier in this import, 1 warning(s)"
+    )
+    again = import_paths(repo, [folder / "a.txt", folder / "README.md"])  # by name: the README imports
+    assert again.lines() == [f"{folder / 'a.txt'}: already in the database, skipped"]
+    assert len(again.imported) == 1
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

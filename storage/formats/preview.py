@@ -36,7 +36,7 @@ class ImportPreview:
         spans = sum(doc.spans for doc in self.documents)
         claims = sum(doc.claims for doc in self.documents)
         text = f"would import {len(self.documents)} document(s) with {spans} span(s) and {claims} claim(s)"
-        if self.report.duplicates:
+        if self.report.duplicates:  # the preview's database is empty: repeats within the files
             text += f"; {len(self.report.duplicates)} repeated in the files"
         if self.report.problems:
             text += f"; {len(self.report.problems)} problem(s)"
