@@ -54,6 +54,12 @@ def language_tag(value: str) -> str:
     return "-".join(parts)
 
 
+def primary_language(tag: str) -> str:
+    """The language of a BCP 47 tag, which picks the pipeline and the tokenizer:
+    ``en-US`` -> ``en``."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

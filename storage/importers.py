@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from models.document import Document, language_tag, parse_plain_article
 from storage import formats
+from storage.formats.brat import companion
 from storage.formats.records import MIB, ImportOptions, over_limit, to_record
 from storage.repository import Repository
 from storage.schema import DatabaseError, explain
@@ -190,7 +191,7 @@ def collect_files(paths: Iterable[str | Path], report: ImportReport) -> list[Pat
                     display_path(note), f"not imported: {note.name} in a folder is taken for the folder's "
                     "own notes, not an article (import the file by name to keep it)"))  # fmt: skip
             found = [child for child in found if child not in notes]
-            lone = [c for c in visible if c.suffix.lower() == ".ann" and not c.with_suffix(".txt").is_file()]
+            lone = [c for c in visible if c.suffix.lower() == ".ann" and not companion(c, ".txt").is_file()]
             for ann in lone:  # brat annotations whose text is missing: say so, never skip silently
                 report.problems.append(ImportProblem(
                     display_path(ann), f"brat annotations without {ann.with_suffix('.txt').name} "

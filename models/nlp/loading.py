@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from models.document import primary_language
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
@@ -59,7 +61,8 @@ def resolve_model_name(requested: str | None = None, language: str = "en") -> st
     ``language``, else ``None`` (meaning: a blank pipeline)."""
     if requested:
         return requested
-    return next((name for name in LANGUAGE_MODELS.get(language, ()) if is_installed(name)), None)
+    models = LANGUAGE_MODELS.get(primary_language(language), ())
+    return next((name for name in models if is_installed(name)), None)
 
 
 def load_model(requested: str | None = None, language: str = "en", force_blank: bool = False) -> LoadedModel:
@@ -70,7 +73,8 @@ def load_model(requested: str | None = None, language: str = "en", force_blank: 
 
     name = None if force_blank else resolve_model_name(requested, language)
     if name is None:
-        nlp = spacy.blank(language if language in LANGUAGE_MODELS else "en")
+        primary = primary_language(language)
+        nlp = spacy.blank(primary if primary in LANGUAGE_MODELS else "en")
         return LoadedModel(nlp, f"blank_{nlp.lang}", spacy.__version__, BLANK_WARNING)
     try:
         nlp = spacy.load(name)

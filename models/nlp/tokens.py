@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from models.annotation import trim_whitespace
+from models.document import primary_language
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -29,7 +30,7 @@ def blank_pipeline(language: str) -> Language:
     import spacy
 
     try:
-        nlp = spacy.blank(language or "en")
+        nlp = spacy.blank(primary_language(language) or "en")
     except (ImportError, KeyError, ValueError):
         nlp = spacy.blank("xx")
     nlp.max_length = TOKENIZER_MAX_LENGTH

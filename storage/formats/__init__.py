@@ -41,8 +41,8 @@ FORMATS: dict[str, FormatEntry] = {
         FormatEntry("feed", (".rss", ".atom", ".xml"), "storage.formats.feeds", "RSS and Atom feeds"),
         FormatEntry("spacy", (".spacy",), "storage.formats.docbin", "spaCy DocBin"),
         FormatEntry(
-            "conll", (".conll", ".iob", ".iob2", ".bio", ".biluo", ".bilou"), "storage.formats.conll",
-            "CoNLL-2003 / IOB / BILUO",
+            "conll", (".conll", ".conllu", ".iob", ".iob2", ".bio", ".biluo", ".bilou"),
+            "storage.formats.conll", "CoNLL-2003 / CoNLL-U / IOB / BILUO",
         ),
         FormatEntry("brat", (".ann",), "storage.formats.brat", "brat standoff (.txt + .ann)"),
         FormatEntry("doccano", (".jsonl",), "storage.formats.doccano", "doccano JSONL"),
@@ -60,7 +60,9 @@ def format_for(path: Path) -> str | None:
     (.txt/.md articles, Quire JSONL) and anything unknown."""
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        return "brat" if path.with_suffix(".ann").is_file() else None
+        from storage.formats.brat import companion
+
+        return "brat" if companion(path, ".ann").is_file() else None
     if suffix == ".jsonl":
         from storage.formats.doccano import sniff
 

@@ -20,7 +20,9 @@ points into the .txt exactly as stored, line endings included).
   Quire's text drops it, so offsets are carried back by one (as line endings are in
   ``records.normalised``).
 - Other annotation kinds (``N`` normalisations, other attributes, equivalences) are named
-  once in a warning and not imported.
+  once in a warning and not imported; attributes and notes on a text annotation (an
+  entity span has a label only) are named per annotation.
+- ``.ANN``/``.TXT`` in capitals pair with their partner as lower-case suffixes do.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class _TextBound:
 
 
 def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
-    txt, ann = path.with_suffix(".txt"), path.with_suffix(".ann")
+    txt, ann = companion(path, ".txt"), companion(path, ".ann")
     try:
         text = context.read_text(txt)
         annotations = context.read_text(ann) if ann.stat().st_size else ""
@@ -64,6 +66,18 @@ def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProb
         return
     doc = SourceDocument(str(ann), text, meta={"file": txt.name})
     yield _parse(doc, annotations, bom=_starts_with_bom(txt))
+
+
+def companion(path: Path, suffix: str) -> Path:
+    """The file beside ``path`` with its stem and ``suffix`` in any case (``a.ANN`` for
+    ``a.txt``); ``path.with_suffix(suffix)`` when there is none."""
+    wanted = path.with_suffix(suffix)
+    if wanted.exists() or not path.parent.is_dir():
+        return wanted
+    for candidate in (path.with_suffix(suffix.upper()), path.with_suffix(suffix.capitalize())):
+        if candidate.exists():
+            return candidate
+    return wanted
 
 
 def _starts_with_bom(path: Path) -> bool:
@@ -199,6 +213,11 @@ def _claims_and_spans(doc, bounds, links, attributes, notes) -> None:
         doc.claims.append(
             _claim(ident, roles, bounds, index, attributes.get(ident, {}), notes.get(ident, ""))
         )
+    for ident in bounds:  # an entity span holds a label only: say what it cannot keep
+        lost = [f"attribute {kind}" for kind in attributes.get(ident, {})]
+        lost += ["annotator note"] if ident in notes else []
+        if lost:
+            doc.warnings.append(f"{ident}: {', '.join(lost)} on a text annotation not imported")
 
 
 def _claim(ident, roles, bounds, index, attributes, note) -> SourceClaim:

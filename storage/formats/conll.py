@@ -3,10 +3,11 @@
 are split on tabs when the line has any, else on ASCII spaces, never on other Unicode
 spaces: a token with a no-break space, U+2028 or a form feed is kept whole.
 
-CoNLL-U-shaped lines (``1<TAB>Paris<TAB>_<TAB>B-LOC``: the first column numbers the
-tokens of the sentence) give the token from the second column and the tag from the last
-one or from ``NER=`` in CoNLL-U's MISC column; ``# text = ...`` comments are skipped (a
-line starting with ``#`` is a token only when its last column is a tag).
+CoNLL-U-shaped lines (``.conllu`` files, or ``1<TAB>Paris<TAB>_<TAB>B-LOC``: the first
+column numbers the words of the sentence) give the token from the second column and the
+tag from the last one or from ``NER=`` in CoNLL-U's MISC column; a multiword token's
+surface form (``1-2 Vámonos``) is the token, not its words; ``# text = ...`` comments are
+skipped (a line starting with ``#`` is a token only when its last column is a tag).
 
 Documents are separated by ``-DOCSTART-`` lines; a file without any is read as one
 document per blank-line block. Tags: ``O``; ``B-``/``I-`` (IOB2, and IOB1 where ``I-``
@@ -95,14 +96,33 @@ def _is_tag(column: str) -> bool:
 
 def _sentence(rows: list[list[str]]) -> Sentence:
     """(token, tag) per token line. CoNLL-U-shaped sentences, whose first column numbers
-    the tokens 1, 2, 3, ... (``1-2`` multiword ranges and ``1.1`` empty nodes are skipped),
-    take the token from the second column and the tag from the last column, or from a
-    ``NER=`` item of the MISC column."""
-    words = [row for row in rows if len(row) > 1 and "-" not in row[0] and "." not in row[0]]
+    the words 1, 2, 3, ..., take the token from the second column and the tag from the
+    last column, or from a ``NER=`` item of the MISC column; a multiword token (``1-2
+    Vámonos``) is one token, the surface form, tagged as its first tagged word (its words
+    ``Vamos`` ``nos`` are not in the text); empty nodes (``5.1``) are skipped."""
+    words = [row for row in rows if len(row) > 1 and row[0].isdigit()]
     indexed = len(words) > 0 and all(row[0] == str(i) for i, row in enumerate(words, start=1))
     if not indexed:
         return [(row[0], row[-1] if len(row) > 1 else "") for row in rows]
-    return [(row[1], _tag(row)) for row in words]
+    surfaces = {}  # first word number -> (last word number, surface form)
+    for row in rows:
+        first, dash, last = row[0].partition("-")
+        if dash and first.isdigit() and last.isdigit() and len(row) > 1:
+            surfaces[int(first)] = (int(last), row[1])
+    tags = {int(row[0]): _tag(row) for row in words}
+    sentence: Sentence = []
+    covered = 0  # the last word number a multiword token took
+    for row in words:
+        number = int(row[0])
+        if number <= covered:
+            continue
+        if number in surfaces:
+            covered, surface = surfaces[number]
+            parts = [tags[n] for n in range(number, covered + 1) if n in tags]
+            sentence.append((surface, next((tag for tag in parts if tag != "O"), "O")))
+        else:
+            sentence.append((row[1], tags[number]))
+    return sentence
 
 
 def _tag(row: list[str]) -> str:

@@ -4,30 +4,29 @@ items of type ``labels`` are spans (``value.start``, ``value.end``, ``value.labe
 single label given as a string is read as that label). A result, annotation list or
 value of another shape is skipped with a warning, as are tasks that hold only
 ``predictions`` (model output is not imported). A HyperText task (HTML under ``data.html``,
-``hypertextlabels`` results, or a text that is markup) is refused: its offsets are XPaths
+``hypertextlabels`` results, or a text holding a tag or an HTML comment) is refused: its offsets are XPaths
 into the markup, not code points of a text.
 
 Label Studio versions before 1.4 counted offsets in UTF-16 code units, so a text with an
 emoji shifts every later span by one (label-studio issue #1347). When a span's
 ``value.text`` does not match the text at its offsets but does at the same offsets read as
 UTF-16 code units, they are converted, with a warning; otherwise the span is refused on
-import with both texts."""
+import with both texts. A span without ``value.text`` in a text with such characters is
+converted, with a warning, when only the UTF-16 reading falls on word edges."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan
+from storage.formats.records import ReadContext, ReadProblem, SourceDocument, SourceSpan, markup
 
 _HYPERTEXT = (
     "the task holds HTML (Label Studio's HyperText labelling, offsets given as XPaths): not "
     "imported; save the page as .html and import that, or export plain-text tasks"
 )
-_MARKUP = re.compile(r"\s*<(!doctype|html|head|body|div|p|span|article|section|h[1-6])\b", re.IGNORECASE)
 
 
 def read(path: Path, context: ReadContext) -> Iterator[SourceDocument | ReadProblem]:
@@ -92,7 +91,7 @@ def _document(where: str, task: Any) -> SourceDocument:
     if _is_hypertext(task):
         raise ValueError(_HYPERTEXT)
     text = _text(task)
-    if _MARKUP.match(text):
+    if markup(text):
         raise ValueError(_HYPERTEXT)
     meta = {
         key: value
@@ -148,18 +147,36 @@ def _spans(name: str, item: dict[str, Any], text: str, doc: SourceDocument) -> l
 
 def _code_points(text: str, start: int, end: int, stated: Any, doc: SourceDocument) -> tuple[int, int]:
     """``start``/``end`` as code points: converted from UTF-16 code units when only that
-    reading matches the stated text."""
-    if not isinstance(stated, str) or text[start:end] == stated:
+    reading matches the stated text or, with no text stated, when only that reading
+    falls on word edges."""
+    if isinstance(stated, str) and text[start:end] == stated:
         return start, end
     units = text.encode("utf-16-le")
+    if len(units) == 2 * len(text):  # no character beyond U+FFFF: both readings agree
+        return start, end
     try:
         begin = len(units[: 2 * start].decode("utf-16-le"))
         finish = len(units[: 2 * end].decode("utf-16-le"))
     except UnicodeDecodeError:  # the offset falls inside a surrogate pair: not UTF-16 either
         return start, end
-    if text[begin:finish] == stated:
+    if isinstance(stated, str):
+        converted = text[begin:finish] == stated
+    else:
+        converted = _on_word_edges(text, begin, finish) and not _on_word_edges(text, start, end)
+    if converted:
+        shown = stated if isinstance(stated, str) else text[begin:finish]
         doc.warnings.append(
-            f"span {stated!r} at {start}-{end} counted in UTF-16 code units; read as {begin}-{finish}"
+            f"span {shown!r} at {start}-{end} counted in UTF-16 code units; read as {begin}-{finish}"
         )
         return begin, finish
     return start, end
+
+
+def _on_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is non-empty, has no white space at an edge and cuts
+    no word (letters or digits on both sides of an edge)."""
+    if not 0 <= start < end <= len(text) or text[start].isspace() or text[end - 1].isspace():
+        return False
+    inside_start = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    inside_end = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    return not (inside_start or inside_end)

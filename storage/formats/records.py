@@ -11,11 +11,12 @@ text in one place (``storage.exporters.jsonl.restore_annotations``).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,35 @@ def odd_label(label: str) -> str:
     return ""
 
 
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.DOTALL)
+
+
+def markup(text: str) -> bool:
+    """Whether ``text`` holds an HTML/XML tag or comment (``<b>``, ``</td>``, ``<!-- -->``)."""
+    return _TAG.search(text) is not None
+
+
+def _without_markup(spans: list[SourceSpan], warnings: list[str]) -> list[SourceSpan]:
+    """``spans`` with markup taken out of their labels (``<b>LOC</b>`` is ``LOC``), each
+    such label named once; a span whose label is only markup is left out."""
+    kept, named = [], set()
+    for span in spans:
+        if not markup(span.label):
+            kept.append(span)
+            continue
+        clean = " ".join(_TAG.sub(" ", span.label).split())
+        if span.label not in named:
+            named.add(span.label)
+            warnings.append(
+                f"label {span.label!r} holds markup; read as {clean!r}"
+                if clean
+                else f"label {span.label!r} is only markup; its spans are not imported"
+            )
+        if clean:
+            kept.append(replace(span, label=clean))
+    return kept
+
+
 def to_record(doc: SourceDocument, format_name: str, options: ImportOptions) -> dict[str, Any]:
     """A record of Quire's JSONL shape for ``doc``: text normalised, offsets carried,
     labels mapped, status and origin set. A label that an IOB export cannot write as it
@@ -175,12 +205,13 @@ def to_record(doc: SourceDocument, format_name: str, options: ImportOptions) -> 
         return None if where is None else {"start": carry(where[0]), "end": carry(where[1])}
 
     spans = []
+    doc.spans = _without_markup(doc.spans, doc.warnings)
     for label in sorted({span.label for span in doc.spans}):
         odd = odd_label(label)
         if odd:
             doc.warnings.append(f"label {label!r} {odd}; kept as it is")
     for span in doc.spans:
-        if not options.labels.is_known(span.label):
+        if span.label and not options.labels.is_known(span.label):  # an empty one is refused later
             options.unknown_labels[span.label] += 1
         record: dict[str, Any] = {**part((span.start, span.end)), "label": options.labels.target(span.label)}
         if span.text is not None:

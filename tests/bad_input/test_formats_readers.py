@@ -362,3 +362,99 @@ def test_jsonl_claim_naming_a_span_the_record_lacks_and_a_span_accepted_and_reje
     assert [p.message for p in report.warnings] == [
         "span 2 (PERSON 0-4 'Anna') is rejected and span 1 accepts the same span; both kept: review it"
     ]
+
+
+def test_label_studio_text_holding_tags_anywhere_is_refused(tmp_path):
+    """The round's second adversarial test: a HyperText task whose markup does not start
+    with a block tag (``<b>Angela Merkel</b> visited``, a ``<table>``) stored the markup."""
+    source = tmp_path / "tasks.json"
+    tasks = [
+        {"id": 1, "data": {"text": "<b>Angela Merkel</b> visited <i>Paris</i>."}},
+        {"id": 2, "data": {"text": "<table><tr><td>Paris</td></tr></table>"}},
+        {"id": 3, "data": {"text": "Prices rose 3 < 5 % and x > y, said Anna."}},  # no tag
+    ]
+    source.write_text(json.dumps(tasks), encoding="utf-8")
+    report, stored = imported(tmp_path, source)
+    assert [text for text, _, _ in stored] == ["Prices rose 3 < 5 % and x > y, said Anna."]
+    assert [("HyperText" in p.message, p.path.rsplit("#", 1)[1]) for p in report.problems] == [
+        (True, "task 1"), (True, "task 2")
+    ]  # fmt: skip
+
+
+def test_labels_holding_markup_are_read_without_it_or_left_out(tmp_path):
+    conll = tmp_path / "m.conll"
+    conll.write_text("Paris\tB-<b>LOC</b>\nwaits\tO\n", encoding="utf-8")
+    report, [(_, spans, _)] = imported(tmp_path, conll)
+    assert spans == [("LOC", "Paris")]
+    assert "label '<b>LOC</b>' holds markup; read as 'LOC'" in [p.message for p in report.warnings]
+    source = tmp_path / "tasks.json"
+    result = [{"type": "labels", "value": {"start": 0, "end": 4, "labels": ["<span style='x'></span>"]}}]
+    source.write_text(json.dumps([{"data": {"text": "Anna came."}, "annotations": [{"result": result}]}]))
+    (tmp_path / "second").mkdir()
+    report, [(_, spans, _)] = imported(tmp_path / "second", source)
+    assert spans == []
+    assert "label \"<span style='x'></span>\" is only markup; its spans are not imported" in [
+        p.message for p in report.warnings
+    ]
+
+
+def test_label_studio_utf16_offsets_without_text_are_read_as_utf16_when_only_they_fit_words(tmp_path):
+    """Label Studio before 1.4 counted UTF-16 units; without ``value.text`` the spans after
+    an emoji were stored one character late ("erkel", "aris") as accepted gold."""
+    source = tmp_path / "tasks.json"
+    result = [
+        {"type": "labels", "value": {"start": 3, "end": 9, "labels": ["PERSON"]}},
+        {"type": "labels", "value": {"start": 18, "end": 23, "labels": ["GPE"]}},
+    ]
+    source.write_text(
+        json.dumps(
+            [{"data": {"text": "😀 Merkel visited Paris today."}, "annotations": [{"result": result}]}]
+        )
+    )
+    report, [(_, spans, _)] = imported(tmp_path, source)
+    assert spans == [("PERSON", "Merkel"), ("GPE", "Paris")]
+    assert [p.message for p in report.warnings] == [
+        "span 'Merkel' at 3-9 counted in UTF-16 code units; read as 2-8",
+        "span 'Paris' at 18-23 counted in UTF-16 code units; read as 17-22",
+    ]
+
+
+def test_conllu_files_and_multiword_tokens_keep_the_sentence_as_written(tmp_path):
+    source = tmp_path / "ud.conllu"
+    source.write_text(
+        "# text = Vámonos al mar con Ana.\n"
+        "1-2\tVámonos\t_\t_\t_\t_\t_\t_\t_\t_\n1\tVamos\tir\tVERB\t_\t_\t0\troot\t_\t_\n"
+        "2\tnos\tnosotros\tPRON\t_\t_\t1\tobj\t_\t_\n3-4\tal\t_\t_\t_\t_\t_\t_\t_\t_\n"
+        "3\ta\ta\tADP\t_\t_\t5\tcase\t_\t_\n4\tel\tel\tDET\t_\t_\t5\tdet\t_\t_\n"
+        "5\tmar\tmar\tNOUN\t_\t_\t1\tobl\t_\tNER=B-LOC\n5.1\tvoy\tir\tVERB\t_\t_\t_\t_\t_\t_\n"
+        "6\tcon\tcon\tADP\t_\t_\t7\tcase\t_\t_\n7\tAna\tAna\tPROPN\t_\t_\t1\tobl\t_\tNER=B-PER|SpaceAfter=No\n"
+        "8\t.\t.\tPUNCT\t_\t_\t1\tpunct\t_\t_\n",
+        encoding="utf-8",
+    )
+    report, [(text, spans, _)] = imported(tmp_path, source)
+    assert not report.problems
+    assert text == "Vámonos al mar con Ana."
+    assert spans == [("LOC", "mar"), ("PERSON", "Ana")]
+
+
+def test_brat_attributes_on_an_entity_are_named_and_capital_suffixes_pair(tmp_path):
+    (tmp_path / "upper.txt").write_text("Anna did not go to Oslo.", encoding="utf-8")
+    (tmp_path / "upper.ANN").write_text(
+        "T1\tPERSON 0 4\tAnna\nT2\tGPE 19 23\tOslo\nA1\tNegated T1\nA2\tConfidence T1 Low\n"
+        "#1\tAnnotatorNotes T2\tdoubtful\n",
+        encoding="utf-8",
+    )
+    report, [(_, spans, _)] = imported(tmp_path, tmp_path)  # the folder: upper.txt pairs with upper.ANN
+    assert spans == [("PERSON", "Anna"), ("GPE", "Oslo")]
+    assert [p.message for p in report.warnings] == [
+        "T1: attribute negated, attribute confidence on a text annotation not imported",
+        "T2: annotator note on a text annotation not imported",
+    ]
+
+
+def test_a_regional_language_tag_uses_its_language_pipeline_and_tokenizer():
+    from models.nlp.loading import resolve_model_name
+    from models.nlp.tokens import blank_pipeline
+
+    assert resolve_model_name(None, "en-US") == resolve_model_name(None, "en") is not None
+    assert blank_pipeline("pt-BR").lang == "pt" and blank_pipeline("zz-QQ").lang == "xx"
