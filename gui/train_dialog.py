@@ -373,6 +373,9 @@ class TrainDialog(QDialog):
         if model:
             note = " (stopped early: the best model so far is kept)" if self.result.get("cancelled") else ""
             skipped = f" Not trained: {'; '.join(self.skipped)}." if self.skipped else ""
+            left_out = len(self.result.get("left_out", []))
+            if left_out:
+                skipped += f" {left_out} document(s) too long for the pipeline left out (see the Log)."
             self.status.setText(
                 f"Saved {model['path']} as {model['name']}@{model['version']}{note}.{skipped}"
             )

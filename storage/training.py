@@ -129,6 +129,7 @@ class TrainReport:
     problems: int = 0  # spans or claim parts not on token boundaries (left out)
     stopped: dict[str, str] = field(default_factory=dict)  # task -> why it stopped
     unscored: list[str] = field(default_factory=list)  # labels taught that no dev document has
+    left_out: list[str] = field(default_factory=list)  # documents too long to train on, and why
     rehearsed: int = 0  # the stock model's entities added to the training documents
     words: int = 0
     train_seconds: float = 0.0
@@ -140,14 +141,15 @@ class TrainReport:
             "model": None if self.model is None else {"name": self.model.name, "version": self.model.version,
                                                       "path": self.model.path, "origin": self.model.origin},
             "skipped": self.skipped, "scores": self.scores, "curve": self.curve, "problems": self.problems,
-            "stopped": self.stopped, "unscored": self.unscored, "rehearsed": self.rehearsed,
+            "stopped": self.stopped, "unscored": self.unscored, "left_out": self.left_out,
+            "rehearsed": self.rehearsed,
             "words": self.words, "train_seconds": round(self.train_seconds, 1),
             "seconds": round(self.seconds, 1), "cancelled": self.cancelled,
         }  # fmt: skip
 
     def lines(self) -> list[str]:
         """The report for a terminal: skipped tasks, dev scores side by side, the curve."""
-        lines = [f"skipped {line}" for line in self.skipped]
+        lines = [f"skipped {line}" for line in self.skipped] + self.left_out
         if self.problems:
             lines.append(f"{self.problems} span(s) or claim part(s) not on token boundaries were left out")
         if self.unscored:
@@ -291,6 +293,9 @@ class _Training:
         with workspace as tmp:
             entity_docs = self._entity_data(Path(tmp), base.nlp) if wants_ner else {}
             claim_docs = self._claim_data() if wants_claims else {}
+            too_long = self._too_long(base.nlp, {**claim_docs, **entity_docs})
+            entity_docs = {key: doc for key, doc in entity_docs.items() if key not in too_long}
+            claim_docs = {key: item for key, item in claim_docs.items() if key not in too_long}
             dev_ids = self._split(base, entity_docs, claim_docs)
             train_docs = [doc for doc_id, doc in entity_docs.items() if doc_id not in dev_ids]
             dev_docs = [doc for doc_id, doc in entity_docs.items() if doc_id in dev_ids]
@@ -340,6 +345,22 @@ class _Training:
         docs, problems = entity_training_docs(self.repo, folder, nlp)
         self.report.problems += problems
         return docs
+
+    def _too_long(self, nlp: Language, docs: dict[int, Doc | tuple]) -> set[int]:
+        """The documents longer than ``nlp.max_length`` (spaCy's E088: the parser and the
+        entity recogniser would need memory in proportion), left out of training and named
+        in the report; pre-annotation and export take them in pieces, training does not."""
+        left_out = set()
+        for doc_id, item in docs.items():
+            doc = item[0] if isinstance(item, tuple) else item
+            if len(doc.text) > nlp.max_length:
+                left_out.add(doc_id)
+                self.report.left_out.append(
+                    f"document {doc_id} has {len(doc.text):,} characters, more than the pipeline's "
+                    f"{nlp.max_length:,} (spaCy's max_length): left out of training; split it to train on it"
+                )
+                self.stage(self.report.left_out[-1])
+        return left_out
 
     def _split(
         self, base: LoadedModel, entity_docs: dict[int, Doc], claim_docs: dict[int, tuple]

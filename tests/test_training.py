@@ -278,6 +278,26 @@ def test_gui_model_empty_is_one_line_before_any_window(capsys) -> None:
                    "default pipeline"]  # fmt: skip
 
 
+def test_a_document_longer_than_the_pipeline_takes_is_left_out_and_named(tmp_path: Path) -> None:
+    """The newcomer trial's 5.5 MB article with two accepted spans stopped training with
+    spaCy's raw E088 during rehearsal; it is left out, named, and the rest trains."""
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    text = "Militants fired drones at the port of Aden on Monday. " * 20_000  # 1,080,000 characters
+    repo = Repository(db, annotator="tester")
+    try:
+        long_id = repo.add_document(Document(title="Long", text=text, status=DocStatus.DONE))
+        repo.add_span(Span(long_id, 16, 22, "WEAPON", "drones"))
+    finally:
+        repo.close()
+    report = train(db, TrainOptions(out=tmp_path / "m", task="ner", curve=False, settings=FEW_STEPS))
+    assert report.model is not None
+    assert report.left_out == [
+        f"document {long_id} has 1,080,000 characters, more than the pipeline's 1,000,000 (spaCy's "
+        "max_length): left out of training; split it to train on it"
+    ]
+    assert report.left_out[0] in report.lines()
+
+
 def test_train_base_empty_is_one_line(tmp_path: Path, capsys) -> None:
     db = training_corpus.build(tmp_path / "quire.db", documents=2)
     assert main(["train", "--db", str(db), "--out", str(tmp_path / "m"), "--base", ""]) == 2
