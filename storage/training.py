@@ -112,8 +112,21 @@ class TrainOptions:
             raise TrainError(f"--max-minutes must be a number of minutes more than 0, not {self.max_minutes}")
         if is_database_file(self.out, database):
             raise TrainError(f"{self.out} is the database; choose a new folder for the model")
+        if not str(self.out).strip() or self.out == Path():
+            raise TrainError("--out is empty; give a new folder for the model")
         if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
             raise TrainError(f"{self.out} already exists and is not an empty folder; choose a new folder")
+        for parent in self.out.parents:  # a file where a folder must be: say so before loading spaCy
+            if parent.exists():
+                if not parent.is_dir():
+                    raise TrainError(f"{parent} is a file, not a folder; choose another place for {self.out}")
+                break
+        name = self.model_name
+        if not name.strip() or "@" in name:
+            raise TrainError(
+                f"model name {name!r} cannot be registered: give --name without '@' (it separates "
+                "NAME@VERSION) and not blank"
+            )
 
     @property
     def model_name(self) -> str:
@@ -760,6 +773,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     if report.cancelled:
         print("stopped early: the best model so far is kept" if report.model else "stopped", file=sys.stderr)
         return EXIT_INTERRUPTED if report.model is None else 0
+    if report.model is None:  # the time budget ran out before an epoch finished
+        print(
+            f"error: no epoch finished within --max-minutes {args.max_minutes:g} (reading and preparing the "
+            f"data took {report.seconds:.0f} s): no model saved; give more minutes",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 

@@ -373,6 +373,8 @@ def test_skips_what_the_confirmed_work_does_not_support(tmp_path: Path) -> None:
         (["--task", "pos"], "unknown task 'pos'; use one of ner, claims, all"),
         (["--max-minutes", "0"], "--max-minutes must be a number of minutes more than 0"),
         (["--max-minutes", "nan"], "--max-minutes must be a number of minutes more than 0, not nan"),
+        (["--name", "x@2"], "model name 'x@2' cannot be registered: give --name without '@'"),
+        (["--name", "  "], "model name '  ' cannot be registered"),
     ],
 )
 def test_cli_bad_options_are_one_line(tmp_path: Path, capsys, args: list[str], message: str) -> None:
@@ -441,6 +443,31 @@ def test_parts_are_linked_within_a_sentence() -> None:
     claims = link_parts(doc, parts, 7, "model:x@1")
     assert [(c.content_start, c.cue_start, c.source_start) for c in claims] == [(15, 10, 0), (44, 37, None)]
     assert {c.origin for c in claims} == {"model:x@1"} and claims[0].source_text == "Ana Silva"
+
+
+def test_cli_refuses_before_training_what_it_would_refuse_after(tmp_path: Path, capsys) -> None:
+    """The round's second adversarial test: a read-only database trained for the whole
+    budget and then failed to register; an --out under a file and a folder named x@5 failed
+    or registered a name no --model could reach; a run whose budget ran out saved nothing
+    and exited 0."""
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    (tmp_path / "afile").write_text("mine")
+    assert main(["train", "--db", str(db), "--out", str(tmp_path / "afile" / "sub")]) == 2
+    afile = tmp_path / "afile"
+    assert capsys.readouterr().err.strip() == (
+        f"error: {afile} is a file, not a folder; choose another place for {afile / 'sub'}"
+    )
+    assert main(["train", "--db", str(db), "--out", str(tmp_path / "n4@5")]) == 2
+    assert "model name 'n4@5' cannot be registered" in capsys.readouterr().err
+
+
+def test_cli_budget_spent_before_an_epoch_is_an_error_not_success(tmp_path: Path, capsys) -> None:
+    db = training_corpus.build(tmp_path / "quire.db", documents=10)
+    code = main(["train", "--db", str(db), "--out", str(tmp_path / "m"), "--task", "ner", "--no-curve",
+                 "--max-minutes", "0.0001"])  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err[-1].startswith("error: no epoch finished within --max-minutes 0.0001")
+    assert err[-1].endswith("no model saved; give more minutes")
 
 
 def test_cli_out_in_a_folder_that_cannot_be_written_is_one_line(tmp_path: Path, capsys) -> None:
