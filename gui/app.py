@@ -54,16 +54,37 @@ def create_main_window(db_path: str | Path | None = None, model: str | None = No
     if not repo.read_only_reason:
         repo.save_labels(labels)  # the database records the label set it was annotated with
     window = MainWindow(repo, labels)
-    preannotation = install_preannotation(window, model) if nlp else None
+    remembered = None if model is not None else _remembered_model(window)
+    path = remembered[1] if remembered else None
+    preannotation = install_preannotation(window, model or path) if nlp else None
     install_model_menu(window, preannotation)
+    window.model_menu.chosen = remembered[0] if remembered else None
     # Once the window is on screen: the spaCy process (and the tokenizer's import of spaCy
     # in this process) and the integrity check (it reads the whole file) would otherwise
     # take the cores and the GIL from the first paint.
     if preannotation is not None:
         after_first_paint(window.article.text.viewport(), preannotation.start)
     after_first_paint(window.article.text.viewport(), window.database_state.check_integrity)
-    window.open_first_document()
+    window.open_last_document()
     return window
+
+
+def _remembered_model(window) -> tuple[str, str] | None:
+    """The registered model chosen for this database last time (``NAME@VERSION``, its
+    folder), if it still loads; else None (the stock pipeline), said in the status bar."""
+    from storage.model_registry import ModelRegistryError, resolve_model
+
+    label = str(window.settings.value(window.database_setting("model"), "") or "")
+    if not label:
+        return None
+    try:
+        path, _record = resolve_model(window.repo, label)
+    except ModelRegistryError as exc:
+        window.show_message(
+            f"The model chosen last time, {label}, cannot be used ({exc}); using the stock one"
+        )
+        return None
+    return label, path
 
 
 def run_gui(db_path: str | None = None, model: str | None = None) -> int:

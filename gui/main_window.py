@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSettings, Qt, Signal
@@ -238,6 +239,24 @@ class MainWindow(QMainWindow):
         if self.documents.rowCount() > 0:
             self.open_document(self.documents.doc_id_at(0))
 
+    def database_setting(self, name: str) -> str:
+        """The QSettings key of ``name`` for this database (``databases/<digest>/name``: a
+        digest of its absolute path, as a path's separators would make QSettings groups)."""
+        digest = hashlib.sha1(str(self.repo.path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+        return f"databases/{digest[:16]}/{name}"
+
+    def open_last_document(self) -> None:
+        """Open the document this database had open when the window last closed (the
+        first one when there is none, or it is gone)."""
+        try:
+            doc_id = int(self.settings.value(self.database_setting("document"), 0) or 0)
+        except (TypeError, ValueError):
+            doc_id = 0
+        if doc_id and self.repo.has_document(doc_id):
+            self.open_document(doc_id)
+        else:
+            self.open_first_document()
+
     @property
     def document_panel(self) -> QWidget:
         """The left pane: the document list with its filter bar."""
@@ -252,6 +271,7 @@ class MainWindow(QMainWindow):
 
     def _document_opened(self, document: Document) -> None:
         self.article.show_document(document, list(self.session.spans.values()), self.session.loaded_to)
+        self.settings.setValue(self.database_setting("document"), document.id)
         row = self.documents.row_of(document.id)
         if row is not None and self.document_list.currentIndex().row() != row:
             selection = self.document_list.selectionModel()

@@ -449,6 +449,9 @@ class ModelMenu(QObject):
 
     def _chosen(self, model: TrainedModel | None) -> None:
         self.chosen = None if model is None else model.label
+        settings = getattr(self.parent_widget, "settings", None)
+        if settings is not None:  # offered again when this database is next opened
+            settings.setValue(self.parent_widget.database_setting("model"), self.chosen or "")
         if self.choose is not None:
             self.choose(None if model is None else model.path)
 

@@ -232,6 +232,9 @@ class Repository:
             raise KeyError(f"no document {doc_id}")
         return _document_from_row(rows[0])
 
+    def has_document(self, doc_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is not None
+
     def document_ids(self, status: str | None = None) -> list[int]:
         if status:
             rows = self.db.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", [status])

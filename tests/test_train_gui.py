@@ -40,6 +40,22 @@ def window_on(qtbot):
         window.close()
 
 
+def test_a_restart_opens_the_document_left_open_and_says_when_the_model_is_gone(qtbot, tmp_path, window_on):
+    db = training_corpus.build(tmp_path / "quire.db", documents=3)
+    first = window_on(db)
+    ids = first.repo.document_ids()
+    first.open_document(ids[2])
+    first.settings.setValue(first.database_setting("model"), "ghost@1")  # chosen, since deleted
+    first.close()
+    second = window_on(db)
+    assert second.session.document.id == ids[2]
+    assert second.model_menu.chosen is None
+    assert second.status_message.text().startswith("The model chosen last time, ghost@1, cannot be used (")
+
+    other = training_corpus.build(tmp_path / "other.db", documents=3)  # each database its own
+    assert window_on(other).session.document.id == Repository(other).document_ids()[0]
+
+
 def registered(db: Path) -> list[TrainedModel]:
     repo = Repository(db)
     try:
@@ -190,3 +206,12 @@ def test_a_label_taught_by_hand_is_suggested_after_training_in_the_window(qtbot,
     panel = window.entity_panel.model
     shown = {panel.index(r, c).data() for r in range(panel.rowCount()) for c in range(panel.columnCount())}
     assert "WEAPON" in shown
+
+    # a restart on this database comes back to the chosen model and the open document
+    # (the newcomer trial: both reverted to the stock pipeline and the first document)
+    window.close()
+    again = window_on(db, nlp=False)
+    assert again.model_menu.chosen == "weapons@1" and again.session.document.id == doc_id
+    again.model_menu.chooser.aboutToShow.emit()
+    checked = [a.text() for a in again.model_menu.chooser.actions() if a.isChecked()]
+    assert len(checked) == 1 and checked[0].startswith("weapons@1")
