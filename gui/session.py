@@ -279,10 +279,7 @@ class DocumentSession(QObject):
             return None
         command = AddSpanCommand(self, span)
         self._push(command)
-        if not command.done:
-            return None
-        self.select_span(command.span.id)  # the new span takes the keys: Shift+Left trims it at once
-        return command.span
+        return command.span if command.done else None
 
     def delete_span(self, span_id: int) -> None:
         from gui.commands import DeleteSpanCommand
