@@ -206,13 +206,16 @@ class Repository:
 
     def document_with_text(self, text: str) -> int | None:
         """The id of the document whose text is ``text`` (the duplicate rule), or None."""
-        row = self.db.execute("SELECT id FROM documents WHERE text_hash = ?", [text_hash(text)]).fetchone()
+        return self._document_with_hash(text_hash(text))
+
+    def _document_with_hash(self, digest: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE text_hash = ?", [digest]).fetchone()
         return row[0] if row else None
 
     def _insert_document(self, doc: Document) -> int | None:
-        if self.document_with_text(doc.text) is not None:
+        digest = text_hash(doc.text)  # once: a long text costs milliseconds to hash
+        if self._document_with_hash(digest) is not None:
             return None
-        digest = text_hash(doc.text)
         stamp = now()
         row = {
             "title": doc.title, "text_hash": digest, "source": doc.source,
